@@ -1,0 +1,256 @@
+"""Train the person-name model shipped in ``ekspertrapport/models/navn/``.
+
+The model is a spaCy ``ner`` component with a single label, ``PER``, on top of ``spacy.blank("nb")``:
+a narrow hash-embedding CNN (no pretrained vectors, nothing downloaded) feeding the transition-based
+entity recogniser. It is trained on the NorNE annotations of the UD Norwegian Bokmål and Nynorsk
+*dev* files and evaluated on the *test* files; the data is read from ``../shared/data/norne`` and is
+never copied into the repository. Only the trained weights are written.
+
+Reproduce (about ten minutes on one core)::
+
+    OMP_NUM_THREADS=1 python -m ekspertrapport.models.train_names \
+        --norne ../shared/data/norne --out ekspertrapport/models/navn
+
+The script prints precision/recall/F1 on the bokmål and nynorsk test files, both for the model run
+over whole sentences and for the way the linter runs it (short windows around candidate tokens, see
+``ekspertrapport.lint.recognizers.person``), and the size of the saved model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_NORNE = REPO_ROOT.parent / "shared" / "data" / "norne"
+DEFAULT_OUT = Path(__file__).resolve().parent / "navn"
+
+FILES = {
+    "bokmål": ("no_bokmaal-ud-dev.conllu", "no_bokmaal-ud-test.conllu"),
+    "nynorsk": ("no_nynorsk-ud-dev.conllu", "no_nynorsk-ud-test.conllu"),
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One NorNE sentence: its text and the character spans of its PER entities."""
+
+    text: str
+    persons: tuple[tuple[int, int], ...]
+
+
+def read_conllu(path: Path) -> list[Sentence]:
+    """Read a NorNE CoNLL-U file; the text is rebuilt from the tokens and ``SpaceAfter=No``."""
+    sentences: list[Sentence] = []
+    parts: list[str] = []
+    persons: list[tuple[int, int]] = []
+    offset = 0
+    open_start: int | None = None
+    open_end = 0
+
+    def close() -> None:
+        nonlocal open_start
+        if open_start is not None:
+            persons.append((open_start, open_end))
+            open_start = None
+
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                if parts:
+                    close()
+                    sentences.append(Sentence("".join(parts).rstrip(), tuple(persons)))
+                parts, persons, offset = [], [], 0
+                continue
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if "-" in cols[0] or "." in cols[0]:  # multiword ranges / empty nodes
+                continue
+            form, misc = cols[1], cols[9]
+            feats = dict(f.split("=", 1) for f in misc.split("|") if "=" in f)
+            tag = feats.get("name", "O")
+            start, end = offset, offset + len(form)
+            if tag == "B-PER":
+                close()
+                open_start = start
+            elif tag == "I-PER" and open_start is not None:
+                pass
+            else:
+                close()
+            if open_start is not None:
+                open_end = end
+            space = "" if feats.get("SpaceAfter") == "No" else " "
+            parts.append(form + space)
+            offset = end + len(space)
+    if parts:
+        close()
+        sentences.append(Sentence("".join(parts).rstrip(), tuple(persons)))
+    return sentences
+
+
+def build_nlp(width: int, depth: int, embed_size: int, hidden: int):
+    """A blank Norwegian pipeline with one untrained single-label ``ner`` component."""
+    import spacy
+
+    nlp = spacy.blank("nb")
+    config = {
+        "model": {
+            "@architectures": "spacy.TransitionBasedParser.v2",
+            "state_type": "ner",
+            "extra_state_tokens": False,
+            "hidden_width": hidden,
+            "maxout_pieces": 2,
+            "use_upper": True,
+            "tok2vec": {
+                "@architectures": "spacy.HashEmbedCNN.v2",
+                "pretrained_vectors": None,
+                "width": width,
+                "depth": depth,
+                "embed_size": embed_size,
+                "window_size": 1,
+                "maxout_pieces": 3,
+                "subword_features": True,
+            },
+        }
+    }
+    ner = nlp.add_pipe("ner", config=config)
+    ner.add_label("PER")
+    return nlp
+
+
+def to_examples(nlp, sentences: list[Sentence]):
+    from spacy.training import Example
+
+    examples = []
+    for s in sentences:
+        doc = nlp.make_doc(s.text)
+        ents = [(a, b, "PER") for a, b in s.persons]
+        examples.append(Example.from_dict(doc, {"entities": ents}))
+    return examples
+
+
+def prf(gold: set, pred: set) -> tuple[float, float, float]:
+    tp = len(gold & pred)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate_full(nlp, sentences: list[Sentence]) -> tuple[float, float, float]:
+    """Exact-span PER scores with the model run over each whole sentence."""
+    gold, pred = set(), set()
+    for i, (s, doc) in enumerate(zip(sentences, nlp.pipe(s.text for s in sentences))):
+        gold.update((i, a, b) for a, b in s.persons)
+        pred.update((i, e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER")
+    return prf(gold, pred)
+
+
+def evaluate_windows(sentences: list[Sentence], model_dir: Path) -> tuple[float, float, float]:
+    """Exact-span PER scores the way the linter runs the model (candidate windows, filters)."""
+    from ekspertrapport.lint.recognizers.person import PersonNameFinder
+
+    finder = PersonNameFinder(model_dir)
+    gold, pred = set(), set()
+    for i, s in enumerate(sentences):
+        gold.update((i, a, b) for a, b in s.persons)
+        pred.update((i, a, b) for a, b, _ in finder.find(s.text))
+    return prf(gold, pred)
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE, help="folder with the NorNE .conllu files")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the trained pipeline")
+    ap.add_argument("--seed", type=int, default=20251)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--patience", type=int, default=6, help="stop after this many epochs without gain")
+    ap.add_argument("--width", type=int, default=64)
+    ap.add_argument("--depth", type=int, default=2)
+    ap.add_argument("--embed-size", type=int, default=3000)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--heldout", type=float, default=0.1, help="share of dev kept aside to pick the epoch")
+    args = ap.parse_args(argv)
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import spacy
+    from spacy.util import fix_random_seed, minibatch, compounding
+
+    missing = [n for pair in FILES.values() for n in pair if not (args.norne / n).is_file()]
+    if missing:
+        print(f"Fant ikke NorNE-filene {missing} i {args.norne}", file=sys.stderr)
+        return 2
+
+    fix_random_seed(args.seed)
+    rng = random.Random(args.seed)
+    dev: list[Sentence] = []
+    test: dict[str, list[Sentence]] = {}
+    for variety, (dev_name, test_name) in FILES.items():
+        dev += read_conllu(args.norne / dev_name)
+        test[variety] = read_conllu(args.norne / test_name)
+    rng.shuffle(dev)
+    n_held = int(len(dev) * args.heldout)
+    held, train = dev[:n_held], dev[n_held:]
+    print(f"train {len(train)} sentences / {sum(len(s.persons) for s in train)} PER; "
+          f"held-out {len(held)} / {sum(len(s.persons) for s in held)} PER")
+
+    nlp = build_nlp(args.width, args.depth, args.embed_size, args.hidden)
+    train_ex = to_examples(nlp, train)
+    optimizer = nlp.initialize(lambda: train_ex)
+    best_f, best_epoch, best_bytes = -1.0, 0, None
+    t0 = time.time()
+    for epoch in range(1, args.epochs + 1):
+        rng.shuffle(train_ex)
+        losses: dict[str, float] = {}
+        for batch in minibatch(train_ex, size=compounding(8.0, 32.0, 1.001)):
+            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
+        with nlp.select_pipes(enable=["ner"]):
+            p, r, f = evaluate_full(nlp, held)
+        mark = ""
+        if f > best_f:
+            best_f, best_epoch, best_bytes, mark = f, epoch, nlp.to_bytes(), " *"
+        print(f"epoch {epoch:2d} loss {losses.get('ner', 0):8.1f}  held-out P {p:.3f} R {r:.3f} "
+              f"F1 {f:.3f}  {time.time() - t0:5.0f}s{mark}", flush=True)
+        if epoch - best_epoch >= args.patience:
+            break
+
+    nlp.from_bytes(best_bytes)
+    nlp.meta.update({
+        "name": "navn", "version": "1.0.0", "lang": "nb",
+        "description": "Personnavn (PER) for ekspertrapport, trent på NorNE dev (bokmål+nynorsk).",
+        "license": "MIT (vekter); treningsdata NorNE CC0",
+    })
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    nlp.to_disk(args.out)
+    print(f"best epoch {best_epoch}; saved {args.out} ({dir_size(args.out) / 1e6:.2f} MB)")
+
+    loaded = spacy.load(args.out)
+    for variety, sents in test.items():
+        p, r, f = evaluate_full(loaded, sents)
+        n = sum(len(s.persons) for s in sents)
+        print(f"test {variety:8s} ({n} PER) whole sentences:  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        try:
+            p, r, f = evaluate_windows(sents, args.out)
+        except ImportError as exc:  # the recognizer is not importable in this checkout
+            print(f"(linter windows not evaluated: {exc})")
+            continue
+        print(f"test {variety:8s} ({n} PER) linter windows:   P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
