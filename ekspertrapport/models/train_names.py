@@ -78,12 +78,10 @@ def read_conllu(path: Path) -> list[Sentence]:
             feats = dict(f.split("=", 1) for f in misc.split("|") if "=" in f)
             tag = feats.get("name", "O")
             start, end = offset, offset + len(form)
-            if tag == "B-PER":
+            if tag == "B-PER" or (tag == "I-PER" and open_start is None):
                 close()
                 open_start = start
-            elif tag == "I-PER" and open_start is not None:
-                pass
-            else:
+            elif tag != "I-PER":
                 close()
             if open_start is not None:
                 open_end = end
@@ -94,6 +92,45 @@ def read_conllu(path: Path) -> list[Sentence]:
         close()
         sentences.append(Sentence("".join(parts).rstrip(), tuple(persons)))
     return sentences
+
+
+def read_name_list(name: str) -> list[str]:
+    """Our own given-name / surname lists (``lint/lexicons/person``), used for augmentation."""
+    from importlib.resources import files
+
+    text = files("ekspertrapport.lint.lexicons").joinpath("person").joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def swap_names(s: Sentence, rng: random.Random, given: list[str], family: list[str],
+               seen: list[str]) -> Sentence:
+    """A copy of ``s`` with every person name replaced by another plausible name.
+
+    This keeps the model from memorising the (few) names in the training data and makes it rely on
+    context and word shape. A genitive ``-s`` on the original name is kept.
+    """
+    out: list[str] = []
+    persons: list[tuple[int, int]] = []
+    pos = 0
+    for a, b in s.persons:
+        original = s.text[a:b]
+        n_tokens = len(original.split())
+        if rng.random() < 0.3 and seen:
+            name = rng.choice(seen)
+        elif n_tokens == 1:
+            name = rng.choice(given) if rng.random() < 0.7 else rng.choice(family)
+        else:
+            middle = [rng.choice(given if rng.random() < 0.5 else family) for _ in range(n_tokens - 2)]
+            name = " ".join([rng.choice(given), *middle, rng.choice(family)])
+        if original.endswith("s") and not name.endswith("s") and rng.random() < 0.5:
+            name += "s"
+        out.append(s.text[pos:a])
+        start = sum(map(len, out))
+        out.append(name)
+        persons.append((start, start + len(name)))
+        pos = b
+    out.append(s.text[pos:])
+    return Sentence("".join(out), tuple(persons))
 
 
 def build_nlp(width: int, depth: int, embed_size: int, hidden: int):
@@ -182,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embed-size", type=int, default=3000)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.2)
-    ap.add_argument("--heldout", type=float, default=0.1, help="share of dev kept aside to pick the epoch")
+    ap.add_argument("--heldout", type=float, default=0.1,
+                    help="share at the end of each dev file (contiguous, so other documents) to pick the epoch")
+    ap.add_argument("--augment", type=int, default=2,
+                    help="name-swapped copies of each training sentence with a person in it")
     args = ap.parse_args(argv)
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -196,14 +236,19 @@ def main(argv: list[str] | None = None) -> int:
 
     fix_random_seed(args.seed)
     rng = random.Random(args.seed)
-    dev: list[Sentence] = []
+    train: list[Sentence] = []
+    held: list[Sentence] = []
     test: dict[str, list[Sentence]] = {}
     for variety, (dev_name, test_name) in FILES.items():
-        dev += read_conllu(args.norne / dev_name)
+        dev = read_conllu(args.norne / dev_name)
+        cut = len(dev) - int(len(dev) * args.heldout)
+        train += dev[:cut]
+        held += dev[cut:]
         test[variety] = read_conllu(args.norne / test_name)
-    rng.shuffle(dev)
-    n_held = int(len(dev) * args.heldout)
-    held, train = dev[:n_held], dev[n_held:]
+    given, family = read_name_list("fornavn.txt"), read_name_list("etternavn.txt")
+    seen = sorted({s.text[a:b] for s in train for a, b in s.persons})
+    with_person = [s for s in train for _ in range(args.augment) if s.persons]
+    train = train + [swap_names(s, rng, given, family, seen) for s in with_person]
     print(f"train {len(train)} sentences / {sum(len(s.persons) for s in train)} PER; "
           f"held-out {len(held)} / {sum(len(s.persons) for s in held)} PER")
 
