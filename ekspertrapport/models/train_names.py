@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -30,6 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NORNE = REPO_ROOT.parent / "shared" / "data" / "norne"
 DEFAULT_OUT = Path(__file__).resolve().parent / "navn"
+REPORT_SENTENCES = Path(__file__).resolve().parent / "data" / "rapportsetninger.txt"
 
 FILES = {
     "bokmål": ("no_bokmaal-ud-dev.conllu", "no_bokmaal-ud-test.conllu"),
@@ -43,31 +45,35 @@ class Sentence:
 
     text: str
     persons: tuple[tuple[int, int], ...]
+    others: tuple[tuple[int, int], ...] = ()  # non-person names (ORG, LOC, GPE, PROD, ...)
 
 
 def read_conllu(path: Path) -> list[Sentence]:
     """Read a NorNE CoNLL-U file; the text is rebuilt from the tokens and ``SpaceAfter=No``."""
     sentences: list[Sentence] = []
     parts: list[str] = []
-    persons: list[tuple[int, int]] = []
+    spans: dict[str, list[tuple[int, int]]] = {"PER": [], "other": []}
     offset = 0
-    open_start: int | None = None
-    open_end = 0
+    open_kind: str | None = None
+    open_start = open_end = 0
 
     def close() -> None:
-        nonlocal open_start
-        if open_start is not None:
-            persons.append((open_start, open_end))
-            open_start = None
+        nonlocal open_kind
+        if open_kind is not None:
+            spans[open_kind].append((open_start, open_end))
+            open_kind = None
+
+    def flush() -> None:
+        close()
+        if parts:
+            sentences.append(Sentence("".join(parts).rstrip(), tuple(spans["PER"]), tuple(spans["other"])))
 
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             line = line.rstrip("\n")
             if not line:
-                if parts:
-                    close()
-                    sentences.append(Sentence("".join(parts).rstrip(), tuple(persons)))
-                parts, persons, offset = [], [], 0
+                flush()
+                parts, spans, offset = [], {"PER": [], "other": []}, 0
                 continue
             if line.startswith("#"):
                 continue
@@ -78,19 +84,17 @@ def read_conllu(path: Path) -> list[Sentence]:
             feats = dict(f.split("=", 1) for f in misc.split("|") if "=" in f)
             tag = feats.get("name", "O")
             start, end = offset, offset + len(form)
-            if tag == "B-PER" or (tag == "I-PER" and open_start is None):
+            kind = None if tag == "O" else ("PER" if tag[2:] == "PER" else "other")
+            if kind is None or tag.startswith("B-") or kind != open_kind:
                 close()
-                open_start = start
-            elif tag != "I-PER":
-                close()
-            if open_start is not None:
+                if kind is not None:
+                    open_kind, open_start = kind, start
+            if open_kind is not None:
                 open_end = end
             space = "" if feats.get("SpaceAfter") == "No" else " "
             parts.append(form + space)
             offset = end + len(space)
-    if parts:
-        close()
-        sentences.append(Sentence("".join(parts).rstrip(), tuple(persons)))
+    flush()
     return sentences
 
 
@@ -102,6 +106,29 @@ def read_name_list(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+def read_report_sentences(path: Path, rng: random.Random, given: list[str], family: list[str],
+                          fills: int) -> list[Sentence]:
+    """Fill the slots of our own report-like sentences (``models/data/rapportsetninger.txt``)."""
+    out: list[Sentence] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for _ in range(fills if "{" in line else 1):
+            text, persons, pos = "", [], 0
+            for m in re.finditer(r"\{([FEN])\}", line):
+                text += line[pos:m.start()]
+                slot = m.group(1)
+                name = {"F": lambda: rng.choice(given), "E": lambda: rng.choice(family),
+                        "N": lambda: f"{rng.choice(given)} {rng.choice(family)}"}[slot]()
+                persons.append((len(text), len(text) + len(name)))
+                text += name
+                pos = m.end()
+            text += line[pos:]
+            out.append(Sentence(text, tuple(persons)))
+    return out
+
+
 def swap_names(s: Sentence, rng: random.Random, given: list[str], family: list[str],
                seen: list[str]) -> Sentence:
     """A copy of ``s`` with every person name replaced by another plausible name.
@@ -111,6 +138,7 @@ def swap_names(s: Sentence, rng: random.Random, given: list[str], family: list[s
     """
     out: list[str] = []
     persons: list[tuple[int, int]] = []
+    shift: list[tuple[int, int]] = []  # (original offset, change in length) for the other names
     pos = 0
     for a, b in s.persons:
         original = s.text[a:b]
@@ -128,12 +156,21 @@ def swap_names(s: Sentence, rng: random.Random, given: list[str], family: list[s
         start = sum(map(len, out))
         out.append(name)
         persons.append((start, start + len(name)))
+        shift.append((b, len(name) - (b - a)))
         pos = b
     out.append(s.text[pos:])
-    return Sentence("".join(out), tuple(persons))
+
+    def moved(i: int) -> int:
+        return i + sum(d for at, d in shift if at <= i)
+
+    others = tuple((moved(a), moved(b)) for a, b in s.others)
+    return Sentence("".join(out), tuple(persons), others)
 
 
-def build_nlp(width: int, depth: int, embed_size: int, hidden: int):
+AUX_LABEL = "ANNET"  # optional helper label: any other proper name (ORG, LOC, GPE, PROD, ...)
+
+
+def build_nlp(width: int, depth: int, embed_size: int, hidden: int, aux: bool):
     """A blank Norwegian pipeline with one untrained single-label ``ner`` component."""
     import spacy
 
@@ -160,16 +197,20 @@ def build_nlp(width: int, depth: int, embed_size: int, hidden: int):
     }
     ner = nlp.add_pipe("ner", config=config)
     ner.add_label("PER")
+    if aux:
+        ner.add_label(AUX_LABEL)
     return nlp
 
 
-def to_examples(nlp, sentences: list[Sentence]):
+def to_examples(nlp, sentences: list[Sentence], aux: bool):
     from spacy.training import Example
 
     examples = []
     for s in sentences:
         doc = nlp.make_doc(s.text)
         ents = [(a, b, "PER") for a, b in s.persons]
+        if aux:
+            ents += [(a, b, AUX_LABEL) for a, b in s.others]
         examples.append(Example.from_dict(doc, {"entities": ents}))
     return examples
 
@@ -219,8 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embed-size", type=int, default=3000)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--learn-rate", type=float, default=0.001)
     ap.add_argument("--heldout", type=float, default=0.1,
                     help="share at the end of each dev file (contiguous, so other documents) to pick the epoch")
+    ap.add_argument("--aux", action=argparse.BooleanOptionalAction, default=True,
+                    help=f"also learn other proper names as {AUX_LABEL} (not used at run time)")
+    ap.add_argument("--report-fills", type=int, default=4,
+                    help="filled copies of each of our report-like sentences (0: leave them out)")
     ap.add_argument("--augment", type=int, default=2,
                     help="name-swapped copies of each training sentence with a person in it")
     args = ap.parse_args(argv)
@@ -249,12 +295,18 @@ def main(argv: list[str] | None = None) -> int:
     seen = sorted({s.text[a:b] for s in train for a, b in s.persons})
     with_person = [s for s in train for _ in range(args.augment) if s.persons]
     train = train + [swap_names(s, rng, given, family, seen) for s in with_person]
+    if args.report_fills:
+        train += read_report_sentences(REPORT_SENTENCES, rng, given, family, args.report_fills)
     print(f"train {len(train)} sentences / {sum(len(s.persons) for s in train)} PER; "
           f"held-out {len(held)} / {sum(len(s.persons) for s in held)} PER")
 
-    nlp = build_nlp(args.width, args.depth, args.embed_size, args.hidden)
-    train_ex = to_examples(nlp, train)
-    optimizer = nlp.initialize(lambda: train_ex)
+    nlp = build_nlp(args.width, args.depth, args.embed_size, args.hidden, args.aux)
+    train_ex = to_examples(nlp, train, args.aux)
+    from thinc.api import Adam
+
+    optimizer = Adam(learn_rate=args.learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0,
+                     use_averages=True)
+    nlp.initialize(lambda: train_ex, sgd=optimizer)
     best_f, best_epoch, best_bytes = -1.0, 0, None
     t0 = time.time()
     for epoch in range(1, args.epochs + 1):
@@ -262,11 +314,12 @@ def main(argv: list[str] | None = None) -> int:
         losses: dict[str, float] = {}
         for batch in minibatch(train_ex, size=compounding(8.0, 32.0, 1.001)):
             nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
-        with nlp.select_pipes(enable=["ner"]):
+        # evaluate and keep the running average of the weights (steadier than the last step's)
+        with nlp.use_params(optimizer.averages):
             p, r, f = evaluate_full(nlp, held)
-        mark = ""
-        if f > best_f:
-            best_f, best_epoch, best_bytes, mark = f, epoch, nlp.to_bytes(), " *"
+            mark = ""
+            if f > best_f:
+                best_f, best_epoch, best_bytes, mark = f, epoch, nlp.to_bytes(), " *"
         print(f"epoch {epoch:2d} loss {losses.get('ner', 0):8.1f}  held-out P {p:.3f} R {r:.3f} "
               f"F1 {f:.3f}  {time.time() - t0:5.0f}s{mark}", flush=True)
         if epoch - best_epoch >= args.patience:

@@ -1,0 +1,182 @@
+"""``ekspertrapport check`` and ``ekspertrapport measures export``: NAV intake of received reports."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import click
+
+from ..errors import ExitStatus
+from .common import run_safely
+
+_FORMATS = ("table", "csv", "json")
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--recursive", "-r", is_flag=True, help="Ta med filer i undermapper.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
+              help="Utdataformat: tabell på skjermen, CSV eller JSON.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+              help="Skriv resultatet til denne filen (atomisk) i stedet for til skjermen.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Antall parallelle prosesser (standard: antall kjerner).")
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Sertifikat (PEM/DER) for signaturer som skal regnes som klarerte.")
+@run_safely
+def check(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None, jobs: int | None,
+          trust: str | None) -> None:
+    """Kontroller mottatte rapporter (PDF, Word, Markdown): er de hele, komplette og fri for
+    helse- og identitetsopplysninger?
+
+    Hver fil får én vurdering, i denne rekkefølgen: FEIL (kan ikke leses), UGYLDIG (signert med
+    ekspertrapport, men endret), PERSONVERN (helse- eller identitetsopplysninger), MANGLER (godkjenning,
+    årsaker, tiltak med ansvarlig, periode eller parter mangler), OK. Filer som ikke er rapporter,
+    får HOPPET_OVER med begrunnelse.
+
+    Avslutningskode: 0 når alle filene er OK, 1 når minst én ikke er det, 2 når kontrollen ikke kunne kjøres.
+
+    \b
+    Eksempler:
+      ekspertrapport check innkommet/
+      ekspertrapport check innkommet/ --recursive --format json --output resultat.json
+    """
+    from ..check import check_paths
+    from ..intake.output import to_csv, to_json
+
+    report = check_paths(paths, recursive=recursive, jobs=jobs, trust=trust)
+    rows = _run_with_progress(report)
+    for note in report.notes:
+        click.echo(f"merknad: {note}", err=True)
+    summary = report.summary()
+    if fmt == "json":
+        text = to_json("files", (r.to_json() for r in rows), summary=summary)
+    elif fmt == "csv":
+        from ..check import COLUMNS
+
+        text = to_csv(COLUMNS, (r.to_json() for r in rows))
+    else:
+        text = _table(rows, summary, to_file=output is not None)  # printed directly when not to a file
+    if text:
+        _emit(text, output)
+    if fmt != "table" or output is not None:
+        click.echo(_summary_line(summary), err=True)
+    sys.exit(int(report.exit_status))
+
+
+def _run_with_progress(report) -> list:
+    """Run the check; on a terminal with a progress bar on stderr (no refresh thread: safe with fork)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal or report.total < 2:
+        return list(report)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("Kontrollerer"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True,
+                  auto_refresh=False) as progress:
+        task = progress.add_task("", total=report.total)
+        rows = []
+        for row in report:
+            rows.append(row)
+            progress.update(task, completed=len(rows), description=row.path[-40:], refresh=True)
+    return rows
+
+
+_SUMMARY_NAMES = {"OK": "OK", "MANGLER": "MANGLER", "PERSONVERN": "PERSONVERN", "UGYLDIG": "UGYLDIG",
+                  "FEIL": "FEIL", "HOPPET_OVER": "HOPPET_OVER"}
+
+
+def _summary_line(summary: dict) -> str:
+    counts = ", ".join(f"{name} {summary['verdicts'][name]}" for name in _SUMMARY_NAMES if summary["verdicts"][name])
+    extra = f"; {summary['duplicates']} duplikat(er)" if summary["duplicates"] else ""
+    return f"{summary['total']} fil(er): {counts}{extra}"
+
+
+def _table(rows: list, summary: dict, *, to_file: bool) -> str:
+    """The rows as a rich table with the summary line; printed to the screen, or returned as plain text."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..intake.output import VERDICT_STYLES
+
+    table = Table(show_lines=False, header_style="bold")
+    for name in ("Fil", "Vurdering", "Signatur", "Godkjent", "Tiltak", "Helse/ID", "Begrunnelse"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        approved = "ja" if row.approval_found else "nei"
+        if row.approval_found and (row.approved_by or row.approved_at):
+            approved += f" ({', '.join(x for x in (row.approved_by, row.approved_at) if x)})"
+        privacy = f"{row.findings_by_category.get('health', 0)}/{row.findings_by_category.get('identity', 0)}"
+        table.add_row(row.path, f"[{VERDICT_STYLES.get(row.verdict.value, '')}]{row.verdict.value}[/]",
+                      row.signature, approved, str(row.measures_count), privacy, "\n".join(row.reasons))
+    if not to_file:
+        console = Console(highlight=False)
+        console.print(table)
+        console.print(_summary_line(summary))
+        return ""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, no_color=True, highlight=False)
+    console.print(table)
+    console.print(_summary_line(summary))
+    return buffer.getvalue()
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..fileio import atomic_write_text
+
+    atomic_write_text(output, text)
+    click.echo(f"skrev {output}", err=True)
+
+
+@click.group("measures")
+def measures() -> None:
+    """NAV: tiltak fra låste rapporter, til oppfølging."""
+
+
+@measures.command("export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--recursive", "-r", is_flag=True, help="Ta med filer i undermapper.")
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True,
+              help="Utdataformat.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+              help="Skriv resultatet til denne filen (atomisk) i stedet for til skjermen.")
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Sertifikat (PEM/DER) for signaturer som skal regnes som klarerte.")
+@run_safely
+def export(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None, trust: str | None) -> None:
+    """Eksporter tiltakene i mottatte rapporter som rader (referanse, versjon, arbeidsgiver, hva,
+    ansvarlig, frist, oppfølging, spor), så NAV kan følge opp hvilke tiltak som er gjennomført.
+
+    Låste rapporter fra ekspertrapport leses fra de innebygde dataene (etter verifisering); andre
+    rapporter fra tiltakstabellen (kolonnene «Tiltak» og «Ansvarlig»). Mottakerkopiene av samme
+    rapportversjon (arbeidstaker, arbeidsgiver, NAV, Word) telles én gang.
+
+    Avslutningskode: 0 når alle filene ga tiltak (eller var kopier), 1 når noen filer ble hoppet over,
+    2 når eksporten ikke kunne kjøres.
+
+    \b
+    Eksempler:
+      ekspertrapport measures export innkommet/ --output tiltak.csv
+      ekspertrapport measures export innkommet/ --format json
+    """
+    from ..intake.measures import COLUMNS, export_measures
+    from ..intake.output import to_csv, to_json
+
+    result = export_measures(paths, recursive=recursive, trust=trust)
+    if fmt == "json":
+        data = result.to_json()
+        text = to_json("measures", data["measures"], summary=data["summary"])
+    else:
+        text = to_csv(COLUMNS, (m.to_json() for m in result.measures))
+    _emit(text, output)
+    for skipped in result.skipped:
+        click.echo(f"hoppet over: {skipped['fil']}: {skipped['grunn']}", err=True)
+    click.echo(f"{len(result.measures)} tiltak fra {result.reports} rapportversjon(er)"
+               + (f"; {len(result.copies)} mottakerkopi(er) telt én gang" if result.copies else ""), err=True)
+    sys.exit(int(ExitStatus.FINDINGS if result.skipped else ExitStatus.OK))

@@ -1,0 +1,159 @@
+"""Lint configuration: ``ekspertrapport.toml`` (table ``[lint]``) or ``[tool.ekspertrapport.lint]`` in
+``pyproject.toml``, found from the input's directory upward, or given with ``--config``.
+
+```toml
+[lint]
+disable = ["style"]                 # rule ids or prefixes (a category, or «health.»)
+enable = ["style.length"]           # the most specific selector wins
+max_words = 1500                    # style.length warns above this many words
+fail_on = "error"                   # default for --fail-on
+[lint.severity]
+"health.medication" = "warning"
+```
+Every key is validated (pydantic, ``extra="forbid"``); a broken file is a Norwegian error (exit 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from ..errors import EkspertrapportError
+
+Severity = Literal["error", "warning", "info"]
+CONFIG_NAME = "ekspertrapport.toml"
+
+
+class LintConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disable: list[str] = Field(default_factory=list)
+    enable: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    max_words: int = Field(default=1500, gt=0)
+    fail_on: Severity = "error"
+    #: Where the configuration was read from (None for the defaults).
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> LintConfig:
+        from .rules import matching_rules
+
+        for key, selectors in (("disable", self.disable), ("enable", self.enable), ("severity", list(self.severity))):
+            for selector in selectors:
+                if not matching_rules(selector):
+                    raise ValueError(f"{key}: «{selector}» er ingen kjent regel eller kategori")
+        return self
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    def is_enabled(self, rule_id: str) -> bool:
+        """The most specific matching selector decides; rules are enabled unless disabled."""
+        best, enabled = -1, True
+        for selectors, value in ((self.disable, False), (self.enable, True)):
+            for selector in selectors:
+                s = selector.strip().rstrip(".")
+                if rule_id == s or rule_id.startswith(s + "."):
+                    if len(s) >= best:
+                        best, enabled = len(s), value
+        return enabled
+
+    def severity_for(self, rule_id: str, default: str) -> str:
+        best, severity = -1, default
+        for selector, value in self.severity.items():
+            s = selector.strip().rstrip(".")
+            if (rule_id == s or rule_id.startswith(s + ".")) and len(s) > best:
+                best, severity = len(s), value
+        return severity
+
+
+def parse_config(data: dict[str, Any], source: str) -> LintConfig:
+    unknown = sorted(set(data) - {"lint"})
+    if unknown:
+        raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: ukjent tabell «{unknown[0]}»; lint-innstillingene står under [lint]")
+    table = data.get("lint", {})
+    if not isinstance(table, dict):
+        raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: lint må være en tabell ([lint])")
+    try:
+        config = LintConfig.model_validate(table)
+    except ValidationError as exc:
+        raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: {_explain(exc)}") from None
+    config._source = source
+    return config
+
+
+_ALLOWED = "tillatt: disable, enable, severity, max_words, fail_on"
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(["lint", *(str(p) for p in err["loc"] if p != "lint")])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            what = f"ukjent innstilling ({_ALLOWED})"
+        elif kind == "literal_error":
+            what = f"«{err.get('input')}» er ugyldig; bruk error, warning eller info"
+        elif kind in ("int_parsing", "int_type", "greater_than", "int_from_float"):
+            what = "må være et positivt heltall"
+        elif kind == "list_type":
+            what = 'må være en liste, f.eks. ["style"]'
+        elif kind == "dict_type":
+            what = "må være en tabell"
+        elif kind == "value_error":
+            what = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            what = err["msg"]
+        parts.append(f"{where}: {what}")
+    return "; ".join(parts)
+
+
+def read_config(path: str | Path) -> LintConfig:
+    """Read a config file given explicitly (``--config``); pyproject.toml files use ``[tool.ekspertrapport]``."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EkspertrapportError(f"{p}: konfigurasjonsfilen finnes ikke.") from None
+    except IsADirectoryError:
+        raise EkspertrapportError(f"{p}: er en mappe, ikke en konfigurasjonsfil.") from None
+    except UnicodeDecodeError:
+        raise EkspertrapportError(f"{p}: konfigurasjonsfilen er ikke gyldig UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise EkspertrapportError(f"{p}: ugyldig TOML ({exc}).") from None
+    except OSError as exc:
+        raise EkspertrapportError(f"{p}: kan ikke lese konfigurasjonsfilen ({exc.strerror or exc}).") from None
+    if p.name == "pyproject.toml":
+        section = data.get("tool", {}).get("ekspertrapport", {})
+        return parse_config(section if isinstance(section, dict) else {"lint": section}, f"{p} [tool.ekspertrapport]")
+    return parse_config(data, str(p))
+
+
+def find_config(start: str | Path) -> LintConfig:
+    """The configuration for an input: the nearest ``ekspertrapport.toml`` or ``pyproject.toml`` with
+    ``[tool.ekspertrapport]`` from the input's directory upward; the defaults if there is none."""
+    p = Path(start).resolve()
+    return _find_in(p if p.is_dir() else p.parent)
+
+
+@functools.lru_cache(maxsize=64)
+def _find_in(directory: Path) -> LintConfig:
+    for folder in (directory, *directory.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return read_config(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                continue  # someone else's broken pyproject is not our configuration
+            if "ekspertrapport" in data.get("tool", {}):
+                return read_config(pyproject)
+    return LintConfig()

@@ -1,0 +1,512 @@
+"""Norwegian morphology for the lexicon recognizers: tokens, stems, compounds, misspellings, phrases.
+
+Everything here is built once from the data files in ``lexicons/`` and then works with dict/set
+lookups per token, so a 2 000-word report costs a few thousand hash lookups:
+
+* :func:`tokenize` — a regex tokenizer that keeps hyphenated compounds ("MR-undersøkelsen") together.
+* :func:`stems` — candidate base forms of a word: the word with bokmål and nynorsk noun, verb and
+  adjective endings removed (and an "-e" put back: "smertene" → "smert", "smerte").
+* :class:`Lexicon` — single-word entries with inflection, bokmål→nynorsk transforms, case-sensitive
+  acronyms, prefix entries and edit-distance-1 tolerance for long entries (deletion index, as in
+  SymSpell), plus compound analysis: modifier + linking -s-/-e- + head ("hofte|plagene",
+  "angst|problematikken", "rygg|skade").
+* :class:`PhraseMatcher` — multi-word patterns over tokens, indexed by their first token.
+
+Pattern syntax (one pattern per line in ``phrases.txt`` files, tokens separated by spaces)::
+
+    word        the token, lower-cased, exactly          a|b|c     alternatives
+    word*       a token starting with "word"              ~word     a token with "word" among its stems
+    @class      a token whose stems are in class_<class>.txt of the same lexicon group
+    _           any word token                            spec?     the token is optional
+    !a|b        (zero-width) the next token is none of these
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import NamedTuple
+
+# -- tokens -------------------------------------------------------------------------------------
+
+TOKEN_RE = re.compile(r"\w+(?:[-.’']\w+)*|[^\w\s]", re.UNICODE)
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+_LAST: list = [None, None]  # (text, tokens) of the last call: the recognizers share one tokenization
+
+
+def tokenize(text: str) -> list[Token]:
+    if _LAST[0] is not None and _LAST[0] == text:
+        return _LAST[1]
+    tokens = [Token(m.start(), m.end(), w, w.lower()) for m in TOKEN_RE.finditer(text) for w in (m.group(),)]
+    _LAST[0], _LAST[1] = text, tokens
+    return tokens
+
+
+# -- stems --------------------------------------------------------------------------------------
+
+# Endings, longest first. Noun: -ene/-ane/-ne/-er/-ar/-en/-et/-a/-i/-s; verb: -er/-ar/-te/-de/-et/-es/
+# -ast/-ende/-r/-t; adjective: -e/-t/-ere/-est(e). Nynorsk feminine definite -a and -inga are covered.
+SUFFIXES = (
+    "ingane", "ingene", "ingar", "inger", "ingen", "inga", "heita", "heiten", "heten",
+    "endes", "ende", "ene", "ane", "ers", "ars", "ens", "ets", "ast", "est", "ere", "erne",
+    "ne", "er", "ar", "en", "et", "te", "de", "es", "st", "ta", "a", "e", "r", "t", "s", "i",
+)
+_MIN_STEM = 2
+
+
+@functools.lru_cache(maxsize=200_000)
+def stems(word: str) -> tuple[str, ...]:
+    """Candidate base forms of a lower-cased word, the word itself first."""
+    out = [word]
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            stem = word[: -len(suffix)]
+            out.append(stem)
+            out.append(stem + "e")
+            if len(stem) > 3 and stem[-1] == stem[-2]:  # "smerten" fine; "kneet"→"kne"; "sommer"→"sommr"
+                out.append(stem[:-1])
+            if suffix in ("ingen", "inga", "inger", "ingar", "ingene", "ingane"):
+                out.append(stem + "ing")
+            if suffix in ("heten", "heiten", "heita"):
+                out.append(stem + "het")
+                out.append(stem + "heit")
+    return tuple(dict.fromkeys(out))
+
+
+# -- data files ---------------------------------------------------------------------------------
+
+
+def read_lines(group: str, name: str) -> list[str]:
+    """Entries of ``lexicons/<group>/<name>``: stripped, without blank lines and ``#`` comments."""
+    path = files("ekspertrapport.lint.lexicons").joinpath(group).joinpath(name)
+    if not path.is_file():
+        return []
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def transforms() -> tuple[tuple[str, str], ...]:
+    """Bokmål → nynorsk spelling transforms (``lexicons/transforms/nn.txt``: ``bokmål => nynorsk``)."""
+    pairs = []
+    for line in read_lines("transforms", "nn.txt"):
+        src, _, dst = line.partition("=>")
+        pairs.append((src.strip(), dst.strip()))
+    return tuple(pairs)
+
+
+def variants(entry: str) -> set[str]:
+    """The entry and its nynorsk spellings (each transform applied on its own and all together)."""
+    out = {entry}
+    combined = entry
+    for src, dst in transforms():
+        if src in entry:
+            out.add(entry.replace(src, dst))
+            combined = combined.replace(src, dst)
+    out.add(combined)
+    return out
+
+
+def deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# -- lexicon ------------------------------------------------------------------------------------
+
+FUZZY_MIN = 9  # entries and words at least this long tolerate one edit (health lexicon only)
+LINKS = ("", "s", "e", "-")
+
+
+@dataclass
+class Hit:
+    tag: str  # the value the lexicon stores (e.g. a rule id)
+    why: str  # the entry that matched, for the explanation
+
+
+@dataclass
+class Lexicon:
+    """Single-word entries with inflection, transforms, acronyms, prefixes, fuzziness and compounds."""
+
+    words: dict[str, Hit] = field(default_factory=dict)  # lower-case base forms (and nn variants)
+    exact: dict[str, Hit] = field(default_factory=dict)  # case-sensitive acronyms ("ME", "MR", "BUP")
+    prefixes: dict[str, Hit] = field(default_factory=dict)  # "svangerskap*"
+    heads: dict[str, Hit] = field(default_factory=dict)  # compound heads ("plage", "smerte", "skade")
+    modifiers: dict[str, Hit] = field(default_factory=dict)  # compound modifiers ("hofte", "søvn")
+    exceptions: set[str] = field(default_factory=set)  # never a hit (forms and stems)
+    fuzzy: dict[str, str] = field(default_factory=dict)  # deletion → entry (for long entries)
+    use_fuzzy: bool = True
+    exception_suffixes: tuple[str, ...] = ()  # "-krefter": "naturkrefter" is not "kreft"
+    open_heads: set[str] = field(default_factory=set)  # heads that take any modifier ("gruppe|terapi")
+    suffix_rules: list[tuple[str, str, int]] = field(default_factory=list)  # ("itt", rule, min length)
+    _cache: dict[str, Hit | None] = field(default_factory=dict, repr=False)
+
+    def add(self, entry: str, tag: str, *, table: str = "words") -> None:
+        """Add one entry from a data file (acronyms in capitals are case-sensitive)."""
+        if entry.endswith("*"):
+            for v in variants(entry[:-1].lower()):
+                self.prefixes.setdefault(v, Hit(tag, entry))
+            return
+        letters = [c for c in entry if c.isalpha()]
+        if table == "words" and letters and all(c.isupper() for c in letters) and len(entry) <= 6:
+            self.exact.setdefault(entry, Hit(tag, entry))
+            return
+        target = getattr(self, table)
+        for v in variants(entry.lower()):
+            target.setdefault(v, Hit(tag, entry))
+            if table == "words" and len(v) >= FUZZY_MIN:
+                for d in deletions(v):
+                    self.fuzzy.setdefault(d, v)
+
+    def finish(self) -> None:
+        self._head_lengths = sorted({len(h) for h in self.heads}, reverse=True)
+        self._head_ends = {h[-3:] for h in self.heads}
+        self._word_lengths = sorted({len(w) for w in self.words if len(w) >= 4}, reverse=True)
+        self._word_ends = {w[-3:] for w in self.words if len(w) >= 4}
+        self._prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
+        self._cache.clear()
+
+    # -- lookup ---------------------------------------------------------------------------------
+    def lookup(self, text: str) -> Hit | None:
+        """The hit for one token (original case), or None. Cached per distinct token text."""
+        try:
+            return self._cache[text]
+        except KeyError:
+            pass
+        hit = self._lookup(text)
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[text] = hit
+        return hit
+
+    def _excluded(self, lower: str) -> bool:
+        return (
+            lower in self.exceptions
+            or any(s in self.exceptions for s in stems(lower)[1:4])
+            or (bool(self.exception_suffixes) and any(s.endswith(self.exception_suffixes) for s in stems(lower)[:4]))
+        )
+
+    def _lookup(self, text: str) -> Hit | None:
+        if text in self.exact:
+            return self.exact[text]
+        lower = text.lower()
+        if not any(c.isalpha() for c in lower) or self._excluded(lower):
+            return None
+        if "-" in text or "/" in text:
+            return self._lookup_parts(text)
+        return self._word(lower)
+
+    def _lookup_parts(self, text: str) -> Hit | None:
+        """A hyphenated compound: the whole, then the head (last part), then an acronym modifier."""
+        parts = [p for p in re.split(r"[-/]", text) if p]
+        whole = self._word(text.lower().replace("-", ""))
+        if whole:
+            return whole
+        for part in parts:
+            if part in self.exact:  # "MR-undersøkelsen", "AKAN-avtale", "IVF-behandling"
+                return self.exact[part]
+        head = parts[-1].lower()
+        if head in self.exceptions:
+            return None
+        hit = self._word(head, compounds=False)
+        if hit and len(parts) > 1 and parts[0].lower() not in self.exceptions:
+            return hit
+        mod = self._word(parts[0].lower(), compounds=False)
+        if mod and self._is_head(head):
+            return mod
+        return None
+
+    def _is_head(self, word: str) -> Hit | None:
+        for s in stems(word):
+            if s in self.heads:
+                return self.heads[s]
+        return None
+
+    def _word(self, lower: str, compounds: bool = True) -> Hit | None:
+        candidates = stems(lower)
+        for s in candidates:
+            if s in self.words:
+                return self.words[s]
+        for length in self._prefix_lengths:
+            if len(lower) >= length and lower[:length] in self.prefixes:
+                return self.prefixes[lower[:length]]
+        if compounds and len(lower) >= 6:
+            for s in candidates:
+                hit = self._compound(s)
+                if hit:
+                    return hit
+        for s in candidates[:4]:
+            if not lower.startswith(s):  # only real endings: "artrose|n", not "bremseklos(s)" → "bremseklose"
+                continue
+            for ending, tag, min_len in self.suffix_rules:
+                if len(s) >= min_len and s.endswith(ending) and s.isalpha():
+                    return Hit(tag, f"-{ending}")
+        if self.use_fuzzy and len(lower) >= FUZZY_MIN:
+            return self._fuzzy(lower)
+        return None
+
+    def _modifier(self, mod: str) -> Hit | None:
+        for link in LINKS:
+            if link and not mod.endswith(link):
+                continue
+            m = mod[: len(mod) - len(link)] if link else mod
+            if len(m) < 2 or m in self.exceptions:
+                continue
+            if m in self.modifiers:
+                return self.modifiers[m]
+            if m in self.words:
+                return self.words[m]
+        # a modifier that is itself a compound ending in a known modifier: "korsrygg", "nakkesleng"
+        for length in range(min(len(mod) - 2, 8), 2, -1):
+            tail = mod[-length:]
+            if tail in self.modifiers:
+                return self.modifiers[tail]
+        return None
+
+    def _compound(self, stem: str) -> Hit | None:
+        """modifier + head ("hofte|plage", "rus|problem"), or any modifier + a lexicon word ("bryst|kreft")."""
+        end = stem[-3:]
+        if end in self._head_ends:
+            for length in self._head_lengths:
+                if len(stem) - length >= 2 and stem[-length:] in self.heads:
+                    head = self.heads[stem[-length:]]
+                    mod = self._modifier(stem[:-length])
+                    if mod is None and stem[-length:] in self.open_heads and len(stem) - length >= 3:
+                        mod = Hit("body", stem[:-length])
+                    if mod:
+                        tag = head.tag if mod.tag == "body" else mod.tag
+                        return Hit(tag, f"{mod.why}+{head.why}")
+        if end in self._word_ends:
+            for length in self._word_lengths:
+                if len(stem) - length < 3:
+                    continue
+                tail = stem[-length:]
+                if tail in self.words and tail not in self.exceptions and self.words[tail].tag.endswith("diagnosis"):
+                    return Hit(self.words[tail].tag, f"…{self.words[tail].why}")
+        return None
+
+    def _fuzzy(self, lower: str) -> Hit | None:
+        if lower in self.fuzzy:  # the word lacks one letter ("fibromalgi")
+            return self.words[self.fuzzy[lower]]
+        for d in deletions(lower):
+            if d in self.words and d[:2] == lower[:2]:  # the word has one letter too many
+                return self.words[d]
+        return None
+
+
+# -- phrases ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str  # "token" | "class" | "any" | "not"
+    words: frozenset[str] = frozenset()  # exact lower-case words
+    stems: frozenset[str] = frozenset()  # ~stem: any of the token's stems
+    prefixes: tuple[str, ...] = ()  # word*
+    optional: bool = False
+
+
+def parse_spec(raw: str) -> Spec:
+    optional = raw.endswith("?") and len(raw) > 1
+    raw = raw[:-1] if optional else raw
+    if raw.startswith("!"):
+        return Spec("not", words=frozenset(raw[1:].lower().split("|")))
+    if raw == "_":
+        return Spec("any", optional=optional)
+    if raw.startswith("@"):
+        return Spec("class", words=frozenset(a.lstrip("@") for a in raw.split("|")), optional=optional)
+    words, stem_set, prefixes = set(), set(), []
+    for alt in raw.lower().split("|"):
+        if alt.startswith("~"):
+            stem_set |= variants(alt[1:])
+        elif alt.endswith("*") and len(alt) > 1:
+            prefixes.append(alt[:-1])
+        else:
+            words.add(alt)
+    return Spec("token", frozenset(words), frozenset(stem_set), tuple(prefixes), optional)
+
+
+@dataclass
+class Phrase:
+    tag: str
+    specs: tuple[Spec, ...]
+    source: str
+
+
+class PhraseMatcher:
+    """Multi-word patterns over tokens, indexed by the first token (exact word, stem or prefix)."""
+
+    def __init__(self, classes: dict[str, set[str]] | None = None):
+        self.classes = {k: set(v) for k, v in (classes or {}).items()}
+        self.by_word: dict[str, list[Phrase]] = {}
+        self.by_prefix: dict[str, list[Phrase]] = {}
+        self.by_class: dict[str, list[Phrase]] = {}
+        self._prefix_lengths: list[int] = []
+        self._cache: dict[str, tuple[Phrase, ...]] = {}
+
+    def add(self, tag: str, pattern: str) -> None:
+        specs = tuple(parse_spec(t) for t in pattern.split())
+        if not specs or specs[0].optional or specs[0].kind in ("any", "not"):
+            raise ValueError(f"a phrase must start with a required word: {pattern!r}")
+        phrase = Phrase(tag, specs, pattern)
+        first = specs[0]
+        if first.kind == "token":
+            for v in first.words | first.stems:
+                self.by_word.setdefault(v, []).append(phrase)
+            for v in first.prefixes:
+                self.by_prefix.setdefault(v, []).append(phrase)
+        else:
+            for name in first.words:
+                self.by_class.setdefault(name, []).append(phrase)
+        for spec in specs:
+            if spec.kind == "class" and not spec.words <= self.classes.keys():
+                raise ValueError(f"unknown class in {pattern!r}")
+        self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
+        self._cache.clear()
+
+    def candidates(self, lower: str) -> tuple[Phrase, ...]:
+        """Phrases that may start at a token (cached per distinct word)."""
+        try:
+            return self._cache[lower]
+        except KeyError:
+            pass
+        found = tuple(self._candidates(lower))
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[lower] = found
+        return found
+
+    def _candidates(self, lower: str) -> Iterator[Phrase]:
+        seen: set[int] = set()
+        for s in stems(lower):
+            for p in self.by_word.get(s, ()):
+                if id(p) not in seen and self._matches(p.specs[0], lower):
+                    seen.add(id(p))
+                    yield p
+        for length in self._prefix_lengths:
+            for p in self.by_prefix.get(lower[:length], ()) if len(lower) >= length else ():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield p
+        for name, phrases in self.by_class.items():
+            if self.in_class(name, lower):
+                yield from phrases
+
+    def in_class(self, name: str, lower: str) -> bool:
+        members = self.classes[name]
+        return any(s in members for s in stems(lower))
+
+    def _matches(self, spec: Spec, lower: str) -> bool:
+        if spec.kind == "token":
+            return (
+                lower in spec.words
+                or (bool(spec.stems) and any(s in spec.stems for s in stems(lower)))
+                or (bool(spec.prefixes) and lower.startswith(spec.prefixes))
+            )
+        if spec.kind == "class":
+            return any(self.in_class(name, lower) for name in spec.words)
+        return lower[:1].isalnum()  # any
+
+    def _match_from(self, specs: tuple[Spec, ...], words: list[str], i: int) -> int | None:
+        """Index after the last matched token, or None. Backtracks over optional specs."""
+        if not specs:
+            return i
+        spec, rest = specs[0], specs[1:]
+        if spec.kind == "not":
+            if i < len(words) and words[i] in spec.words:
+                return None
+            return self._match_from(rest, words, i)
+        if i < len(words) and self._matches(spec, words[i]):
+            end = self._match_from(rest, words, i + 1)
+            if end is not None:
+                return end
+        if spec.optional:
+            return self._match_from(rest, words, i)
+        return None
+
+    def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, Phrase]]:
+        """(first token index, end token index, phrase) for each match, longest per start."""
+        words = [t.lower for t in tokens]
+        for i, w in enumerate(words):
+            if not w[:1].isalnum():
+                continue
+            best: tuple[int, Phrase] | None = None
+            for phrase in self.candidates(w):
+                end = self._match_from(phrase.specs[1:], words, i + 1)
+                if end is not None and (best is None or end > best[0]):
+                    best = (end, phrase)
+            if best:
+                yield i, best[0], best[1]
+
+
+# -- lexicon groups -----------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """A lexicon group (``lexicons/<name>/``) compiled for matching."""
+
+    name: str
+    lexicon: Lexicon
+    phrases: PhraseMatcher
+
+
+def _list_dir(group: str) -> list[str]:
+    root = files("ekspertrapport.lint.lexicons").joinpath(group)
+    return sorted(p.name for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+def load_group(
+    group: str, word_files: dict[str, str], extra_words: Iterable[tuple[str, str]] = (), *, fuzzy: bool = False
+) -> Group:
+    """Compile ``lexicons/<group>/``: ``word_files`` maps a word-list file name to its tag."""
+    names = _list_dir(group)
+    classes = {
+        n[len("class_") : -len(".txt")]: {v for e in read_lines(group, n) for v in variants(e.lower())}
+        for n in names
+        if n.startswith("class_")
+    }
+    lexicon = Lexicon()
+    phrases = PhraseMatcher(classes)
+    entries = [(entry, tag) for fname, tag in word_files.items() for entry in read_lines(group, fname)]
+    for entry, tag in [*entries, *extra_words]:
+        if " " in entry.strip():
+            phrases.add(tag, " ".join(f"~{w}" if w.isalpha() and not w.isupper() else w.lower() for w in entry.split()))
+        else:
+            lexicon.add(entry, tag)
+    for table in ("heads", "modifiers"):
+        for line in read_lines(group, f"compound_{table}.txt"):
+            word, tag, *flags = line.split()
+            lexicon.add(word, tag, table=table)
+            if "any" in flags:
+                lexicon.open_heads |= variants(word.lower())
+    suffixes = []
+    for line in read_lines(group, "exceptions.txt"):
+        if line.startswith("-"):
+            suffixes.extend(variants(line[1:].lower()))
+        else:
+            lexicon.exceptions |= variants(line.lower())
+    lexicon.exception_suffixes = tuple(suffixes)
+    for line in read_lines(group, "suffixes.txt"):
+        ending, tag, min_len = line.split()
+        lexicon.suffix_rules.append((ending, tag, int(min_len)))
+    lexicon.use_fuzzy = fuzzy
+    for line in read_lines(group, "phrases.txt"):
+        tag, _, pattern = line.partition(":")
+        phrases.add(tag.strip(), pattern.strip())
+    lexicon.finish()
+    return Group(group, lexicon, phrases)

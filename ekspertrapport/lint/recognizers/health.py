@@ -1,0 +1,235 @@
+"""Health recognizer: diagnoses, codes, symptoms, examinations, treatment, medication, pregnancy, substances.
+
+Text → tokens (:func:`~ekspertrapport.lint.morphology.tokenize`) → per-token lexicon lookups with
+inflection, compounds and misspellings → multi-word patterns → a dose pattern and diagnosis codes in
+context → overlapping spans merged → one ``RecognizerResult`` per span, its entity type the rule id.
+
+The data is in ``ekspertrapport/lint/lexicons/health/``; code lists imported with
+``ekspertrapport codes import`` add known codes and diagnosis titles (:mod:`ekspertrapport.codes`).
+Health information is flagged whoever it is about: a child's diagnosis is still a diagnosis.
+
+:class:`LexiconRecognizer` is the shared base of the health, special-category and agency recognizers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import ClassVar
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from ..morphology import Group, Token, load_group, tokenize
+
+LEXICON_SCORE = 0.85
+PHRASE_SCORE = 0.8
+CODE_SCORE = 0.8
+
+Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
+
+
+class LexiconRecognizer(EntityRecognizer):
+    """Base: lexicon words + phrases of one lexicon group, each emitting a rule id."""
+
+    GROUP: ClassVar[str] = ""
+    WORD_FILES: ClassVar[dict[str, str]] = {}
+    RULES: ClassVar[list[str]] = []
+    NAME: ClassVar[str] = ""
+    FUZZY: ClassVar[bool] = False  # tolerate one-letter misspellings of long entries
+
+    def __init__(self, supported_language: str = "nb"):
+        super().__init__(
+            supported_entities=list(self.RULES),
+            name=f"{self.NAME}-{supported_language}",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:  # presidio calls this from __init__; the group is compiled lazily
+        pass
+
+    @property
+    def group(self) -> Group:
+        return self._group()
+
+    @classmethod
+    def _group(cls) -> Group:
+        return _compiled(cls.GROUP, tuple(cls.WORD_FILES.items()), cls._extra_words(), cls.FUZZY)
+
+    @classmethod
+    def _extra_words(cls) -> tuple[tuple[str, str], ...]:
+        return ()
+
+    # -- analysis -------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Span]:
+        """Merged spans (start, end, rule, why) in ``text``; the recognizer's core, without presidio."""
+        tokens = tokenize(text)
+        group = self.group
+        spans: list[Span] = []
+        lookup = group.lexicon.lookup
+        for tok in tokens:
+            if not tok.text[:1].isalnum():
+                continue
+            hit = lookup(tok.text)
+            if hit is not None and self.accept_token(tok, hit.tag, text):
+                spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
+        for i, j, phrase in group.phrases.find(tokens):
+            if self.accept_phrase(tokens, i, j, phrase.tag):
+                spans.append((tokens[i].start, tokens[j - 1].end, phrase.tag, f"mønster: {phrase.source}"))
+        spans.extend(self.extra_spans(text, tokens, spans))
+        return merge(spans)
+
+    def accept_token(self, tok: Token, tag: str, text: str) -> bool:
+        return True
+
+    def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
+        return True
+
+    def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        return ()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        wanted = set(entities or self.RULES)
+        results = []
+        for start, end, rule, why in self.find(text):
+            if rule not in wanted:
+                continue
+            score = PHRASE_SCORE if why.startswith("mønster") else LEXICON_SCORE
+            explanation = AnalysisExplanation(
+                recognizer=self.name, original_score=score, textual_explanation=why
+            )
+            results.append(
+                RecognizerResult(
+                    entity_type=rule,
+                    start=start,
+                    end=end,
+                    score=score,
+                    analysis_explanation=explanation,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+            )
+        return results
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(
+    group: str, word_files: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...], fuzzy: bool
+) -> Group:
+    return load_group(group, dict(word_files), extra, fuzzy=fuzzy)
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans of the same category become one (the longest span's rule wins)."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if out and span[0] < out[-1][1] and span[2].split(".")[0] == out[-1][2].split(".")[0]:
+            last = out[-1]
+            if span[1] > last[1]:
+                longer = span if span[1] - span[0] > last[1] - last[0] else last
+                out[-1] = (last[0], span[1], longer[2], longer[3])
+            continue
+        out.append(span)
+    return out
+
+
+# -- health ---------------------------------------------------------------------------------------
+
+DOSE_RE = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|mikrogram|milligram|ml|IE)(?![\w])", re.IGNORECASE
+)
+CODE_RE = re.compile(r"(?<![\w-])([A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
+CODE_CONTEXT_RE = re.compile(
+    r"(?:diagnos\w*|\w*kode\w*|kodet|icd[-\s]?1?0?|icpc[-\s]?2?|sykmeldt|sykemeldt|sjukmeld\w*|"
+    r"legeerklæring\w*|tilstand\w*)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-ZÆØÅ]|\n\s*\n")
+ICPC_LETTERS = frozenset("ABDFHKLNPRSTUWXYZ")
+
+
+class HealthRecognizer(LexiconRecognizer):
+    GROUP = "health"
+    NAME = "HealthRecognizer"
+    FUZZY = True
+    WORD_FILES = {
+        "diagnoses.txt": "health.diagnosis",
+        "symptoms.txt": "health.symptom",
+        "examinations.txt": "health.examination",
+        "treatments.txt": "health.treatment",
+        "medications.txt": "health.medication",
+        "reproductive.txt": "health.reproductive",
+        "substance.txt": "health.substance",
+    }
+    RULES = [
+        "health.diagnosis",
+        "health.diagnosis-code",
+        "health.symptom",
+        "health.examination",
+        "health.treatment",
+        "health.medication",
+        "health.reproductive",
+        "health.substance",
+    ]
+
+    @classmethod
+    def _extra_words(cls) -> tuple[tuple[str, str], ...]:
+        from ekspertrapport.codes import imported_codes
+
+        _codes, titles = imported_codes()
+        return tuple((t, "health.diagnosis") for t in titles)
+
+    @property
+    def known_codes(self) -> frozenset[str]:
+        from ekspertrapport.codes import imported_codes
+
+        return frozenset(imported_codes()[0])
+
+    def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        for m in DOSE_RE.finditer(text):
+            yield m.start(), m.end(), "health.medication", "mønster: dose"
+        if CODE_RE.search(text):
+            yield from self._codes(text, spans)
+
+    def _codes(self, text: str, spans: list[Span]) -> Iterable[Span]:
+        known = self.known_codes
+        health_ends = {s[1] for s in spans}
+        health_starts = {s[0] for s in spans}
+        for m in CODE_RE.finditer(text):
+            code = m.group(1) + m.group(2) + (m.group(3) or "")
+            before = text[max(0, m.start() - 60) : m.start()]
+            breaks = list(SENTENCE_BREAK_RE.finditer(before))
+            if breaks:
+                before = before[breaks[-1].start() + 1 :]
+            why = None
+            if CODE_CONTEXT_RE.search(before):
+                why = "diagnosekode etter kontekstord"
+            elif m.group(3) and (m.group(1) not in "UV" or code in known):
+                why = "diagnosekode med desimal (ICD-10)"
+            elif self._beside_health(text, m.start(), m.end(), health_ends, health_starts):
+                why = "diagnosekode ved siden av helseopplysning"
+            if why:
+                if code in known:
+                    why += ", kjent fra importert kodeliste"
+                yield m.start(), m.end(), "health.diagnosis-code", why
+
+    @staticmethod
+    def _beside_health(text: str, start: int, end: int, ends: set[int], starts: set[int]) -> bool:
+        """"artrose (M19)" or "L84 (ryggsmerter)"."""
+        if start > 0 and text[start - 1] == "(":
+            j = start - 1
+            while j > 0 and text[j - 1] == " ":
+                j -= 1
+            if j in ends:
+                return True
+        after = text[end : end + 3]
+        if after.startswith(" (") and end + 2 in starts:
+            return True
+        return False
+
+
+def build_recognizers(language: str) -> list[EntityRecognizer]:
+    """The engine's entry point for this module (see ``recognizers/__init__.py``)."""
+    return [HealthRecognizer(supported_language=language)]

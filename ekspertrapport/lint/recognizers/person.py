@@ -1,0 +1,398 @@
+"""``identity.person``: names of people other than the report's parties.
+
+Text → candidate tokens → short windows → our NorNE-trained name model → filters → findings.
+
+* **Candidates** are capitalised tokens that can begin a name: not all-caps acronyms ("NAV", "BHT"),
+  not lower-case compounds ("NAV-veileder"), not organisations, places, roles or titles
+  (``lexicons/person/ikke_navn.txt``) and, at the start of a sentence, line or list item, not a common
+  word (``vanlige_ord.txt``) unless it is a given name (``fornavn.txt``; "Per har ...").
+* The model (``ekspertrapport/models/navn``, see ``models/train_names.py``) runs only on windows of
+  ``WINDOW`` tokens around the candidates. Its receptive field is about three tokens each side, so a
+  window gives the same answer as the whole text at a fraction of the cost (a report has a few dozen
+  candidates in 2 000 words).
+* A lone given name from ``fornavn.txt`` mid-sentence ("snakket med Ola om dette") is also a hit when
+  the model missed it.
+* Spans made only of non-name words are dropped, titles in front are trimmed, and names allowed by the
+  lint context (the parties and the expert: full name, given name, surname, genitive "Karis",
+  initials "Kari N.") are dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterable
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from ekspertrapport.errors import EkspertrapportError
+
+RULE_ID = "identity.person"
+WINDOW = 3  # tokens either side of a candidate (the model sees about 3 each way)
+MODEL_SCORE = 0.85
+LIST_SCORE = 0.7
+
+# Endings removed when looking a word up in ikke_navn.txt ("Lederen", "Verneombudet", "Kollegaene").
+_ENDINGS = ("ene", "ane", "en", "et", "a", "er", "ar", "e")
+_SENTENCE_END = {".", "!", "?", ":", ";", "«", "»", '"', "“", "”", "(", ")", "-", "–", "—", "*", "•", "#", ">"}
+_GENITIVE = ("'s", "’s", "'", "’")
+# Noun endings no Norwegian name has; a sentence-initial word with one is a common noun
+# ("Risikovurderingen", "Virksomheten", "Partene", "Situasjonen").
+# (Given names from fornavn.txt such as "Irene" are exempt.)
+_NOUN_ENDINGS = ("ingen", "inga", "ingane", "ingene", "heten", "heita", "heitene", "sjonen", "sjonene",
+                 "ene", "ane", "skapet", "ingar", "mentet", "iteten")
+_MIN_STEM = 4  # "Moe" is not "mo" + "e"
+
+
+def _read_lexicon(name: str) -> frozenset[str]:
+    text = files("ekspertrapport.lint.lexicons").joinpath("person").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        ln.strip().lower() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+@dataclass(frozen=True)
+class NameHit:
+    start: int
+    end: int
+    score: float
+    why: str  # Norwegian explanation
+
+    def __iter__(self):  # (start, end, why) unpacking for scripts
+        return iter((self.start, self.end, self.why))
+
+
+class PersonNameFinder:
+    """Finds person-name spans in a text or spaCy ``Doc`` (offsets are character offsets)."""
+
+    def __init__(self, model_dir: Path | str | None = None):
+        self.nlp = _load_model(model_dir)
+        self.ner = self.nlp.get_pipe("ner")
+        self.not_name = _read_lexicon("ikke_navn.txt")
+        self.common = _read_lexicon("vanlige_ord.txt")
+        self.given = _read_lexicon("fornavn.txt")
+        self.org_words = _read_lexicon("organisasjonsord.txt")
+        self._org_heads = tuple(w for w in self.org_words if len(w) >= 5)
+        self._lock = threading.Lock()
+
+    # -- candidates -------------------------------------------------------------------------
+    def _is_not_name(self, lower: str) -> bool:
+        if lower in self.not_name:
+            return True
+        return any(lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM and lower[: -len(e)] in self.not_name
+                   for e in _ENDINGS)
+
+    def _is_org_word(self, text: str) -> bool:
+        """An organisation word, also as the head of a compound ("Folkeparti", "Polarinstitutt")."""
+        lower = text.lower()
+        if len(lower) <= 3:  # "AS", "ASA", "SA" count only in capitals, so "Asa" stays a name
+            return text.isupper() and lower in self.org_words
+        for word in {lower, *(lower[: -len(e)] for e in _ENDINGS
+                              if lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM)}:
+            if word in self.org_words:
+                return True
+            if any(word.endswith(w) and len(word) >= len(w) + 3 for w in self._org_heads):
+                return True
+        return False
+
+    def _is_given(self, lower: str) -> bool:
+        """A given name from our list, also in the genitive ("Olas", "Lars'")."""
+        return (lower in self.given or _strip_genitive(lower) in self.given
+                or (lower.endswith("s") and lower[:-1] in self.given))
+
+    def _capitalised(self, text: str) -> bool:
+        if not text[:1].isupper() or not any(c.isalpha() for c in text):
+            return False
+        if len(text) > 1 and text.isupper():  # acronyms: NAV, BHT, AMU
+            return False
+        if "-" in text and not all(p[:1].isupper() for p in text.split("-") if p):  # NAV-veileder
+            return False
+        return not any(c.isdigit() for c in text)
+
+    @staticmethod
+    def _sentence_initial(toks: _Tokens, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and toks.word(j).isspace():
+            j -= 1
+        if j < 0:
+            return True
+        prev = toks.word(j)
+        if "\n" in toks.text[toks.ends[j]:toks.starts[i]] or prev in _SENTENCE_END:
+            return True
+        return prev.endswith(".") and prev[:-1].isdigit()  # "1." list item
+
+    def _is_candidate(self, toks: _Tokens, i: int) -> bool:
+        text = toks.word(i)
+        if not self._capitalised(text):
+            return False
+        lower = text.lower()
+        if self._is_given(lower):
+            return True
+        if self._is_not_name(lower):
+            return False
+        if self._sentence_initial(toks, i) and (lower in self.common or lower.endswith(_NOUN_ENDINGS)):
+            return False
+        return True
+
+    # -- model ------------------------------------------------------------------------------
+    def _windows(self, toks: _Tokens) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        n = len(toks)
+        for i in toks.upper_initial():
+            if not self._is_candidate(toks, i):
+                continue
+            a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+        return spans
+
+    def find(self, text_or_doc, text: str | None = None) -> list[NameHit]:
+        """Person names in a text, or in a ``Doc`` from the linter's pipeline (same tokenizer).
+
+        With a Doc, pass its text too when you have it: ``Doc.text`` is slow to rebuild.
+        """
+        from spacy.tokens import Doc
+
+        if isinstance(text_or_doc, Doc):
+            doc = text_or_doc
+        else:
+            doc = self.nlp.make_doc(text_or_doc)
+            text = text_or_doc
+        toks = _Tokens(doc, text)
+        windows = self._windows(toks)
+        if not windows:
+            return []
+        vocab = self.nlp.vocab
+        docs = []
+        for a, b in windows:
+            words = [toks.word(j) for j in range(a, b)]
+            spaces = [toks.ends[j] < toks.starts[j + 1] for j in range(a, b - 1)] + [False]
+            docs.append(Doc(vocab, words=words, spaces=spaces))
+        with self._lock:  # spaCy's vocab/string store is not safe for concurrent writes
+            docs = list(self.ner.pipe(docs, batch_size=256))
+        spans: list[tuple[int, int]] = []  # token spans in `toks`
+        for (a, _), window in zip(windows, docs):
+            for ent in window.ents:
+                if ent.label_ != "PER":  # the model also knows other proper names (ANNET)
+                    continue
+                span = self._clean(toks, a + ent.start, a + ent.end)
+                if span:
+                    spans.append(span)
+        hits: list[NameHit] = []
+        taken: set[int] = set()
+        for s, e in sorted(set(spans)):
+            if any(k in taken for k in range(s, e)):
+                continue
+            taken.update(range(s, e))
+            hits.append(NameHit(toks.starts[s], toks.ends[e - 1], MODEL_SCORE,
+                                f"navnemodell (NorNE): «{toks.span_text(s, e)}»"))
+        for i in toks.upper_initial():  # a listed given name mid-sentence that the model missed
+            if i in taken or not self._is_given(toks.word(i).lower()):
+                continue
+            if not self._capitalised(toks.word(i)) or self._sentence_initial(toks, i):
+                continue
+            e = i + 1
+            while e < len(toks) and e not in taken and self._capitalised(toks.word(e)) \
+                    and not self._is_not_name(toks.word(e).lower()):
+                e += 1
+            taken.update(range(i, e))
+            hits.append(NameHit(toks.starts[i], toks.ends[e - 1], LIST_SCORE,
+                                f"fornavnsliste: «{toks.span_text(i, e)}»"))
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _clean(self, toks: _Tokens, s: int, e: int) -> tuple[int, int] | None:
+        """Trim titles/punctuation around a predicted span; None when nothing name-like is left."""
+        while s < e and (not self._capitalised(toks.word(s)) or self._is_not_name(toks.word(s).lower())):
+            s += 1
+        while e > s and not any(c.isalpha() for c in toks.word(e - 1)):
+            e -= 1
+        if s >= e:
+            return None
+        words = [w for w in (toks.word(j) for j in range(s, e)) if any(c.isalpha() for c in w)]
+        if all(self._is_not_name(_strip_genitive(w.lower())) for w in words):
+            return None
+        if any(self._is_org_word(w) for w in words):
+            return None
+        return s, e
+
+
+class _Tokens:
+    """Token offsets of a Doc as plain lists: far cheaper than creating spaCy Token objects."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, doc, text: str | None = None):
+        from spacy.attrs import IDX, LENGTH
+
+        arr = doc.to_array([IDX, LENGTH])
+        self.text: str = doc.text if text is None else text
+        self.starts: list[int] = arr[:, 0].tolist() if len(doc) else []
+        self.ends: list[int] = (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else []
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def word(self, i: int) -> str:
+        return self.text[self.starts[i]:self.ends[i]]
+
+    def span_text(self, s: int, e: int) -> str:
+        return self.text[self.starts[s]:self.ends[e - 1]]
+
+    def upper_initial(self) -> list[int]:
+        text = self.text
+        return [i for i, st in enumerate(self.starts) if text[st].isupper()]
+
+
+def _strip_genitive(word: str) -> str:
+    for g in _GENITIVE:
+        if word.endswith(g):
+            return word[: -len(g)]
+    return word
+
+
+# -- allowed names (the parties and the expert) ---------------------------------------------------
+def _name_tokens(name: str) -> list[str]:
+    return [t.strip(".,").lower() for t in name.split() if t.strip(".,")]
+
+
+def is_allowed(span_text: str, allowed_names: Iterable[str]) -> bool:
+    """True when ``span_text`` refers to one of ``allowed_names``.
+
+    Allowed: the full name, any of its names in order ("Kari", "Nordmann", "Kari Nordmann"),
+    initials for some of them ("Kari N.", "K. Nordmann"), and the genitive of any of these
+    ("Karis", "Kari Nordmanns", "Lars'").
+    """
+    words = span_text.split()
+    if not words:
+        return False
+    for name in allowed_names:
+        target = _name_tokens(name)
+        if not target:
+            continue
+        variants = [words]
+        last = words[-1]
+        stripped = _strip_genitive(last)
+        if stripped != last:
+            variants.append(words[:-1] + [stripped])
+        elif last.endswith("s") and len(last) > 2:
+            variants.append(words[:-1] + [last[:-1]])
+        for v in variants:
+            if _subsequence([w.lower() for w in v], target):
+                return True
+    return False
+
+
+def _subsequence(words: list[str], target: list[str]) -> bool:
+    j = 0
+    full = False
+    for w in words:
+        initial = len(w.rstrip(".")) == 1 and w[:1].isalpha()
+        w = w.rstrip(".") if initial else w
+        while j < len(target):
+            t = target[j]
+            j += 1
+            if w == t or (initial and t.startswith(w)) or _hyphen_part(w, t):
+                full = full or not initial
+                break
+        else:
+            return False
+    return full or len(words) == 1
+
+
+def _hyphen_part(w: str, t: str) -> bool:
+    """'Anne' for 'Anne-Lise' is the same person's name."""
+    return "-" in t and w in t.split("-")
+
+
+# -- model loading ----------------------------------------------------------------------------------
+def _default_model_dir() -> Path:
+    return Path(str(files("ekspertrapport.models").joinpath("navn")))
+
+
+def _load_model(model_dir: Path | str | None):
+    import spacy
+
+    path = Path(model_dir) if model_dir is not None else _default_model_dir()
+    if not (path / "config.cfg").is_file() or not (path / "ner" / "model").is_file():
+        raise EkspertrapportError(
+            f"Navnemodellen mangler eller er ufullstendig ({path}). Den skal følge med pakken "
+            "(ekspertrapport/models/navn); installer ekspertrapport på nytt eller tren den med "
+            "«python -m ekspertrapport.models.train_names». Modellen lastes aldri ned."
+        )
+    try:
+        return spacy.load(path)
+    except Exception as exc:  # corrupt files or an incompatible spaCy
+        raise EkspertrapportError(f"Kunne ikke laste navnemodellen fra {path}: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def get_finder() -> PersonNameFinder:
+    """The shared finder (the model is loaded once, on first use)."""
+    return PersonNameFinder()
+
+
+def _allowed_names() -> set[str]:
+    try:
+        from ekspertrapport.lint.context import current
+    except ImportError:  # the engine's context module is not there: nothing is allowed
+        return set()
+    try:
+        ctx = current()
+    except LookupError:
+        return set()
+    return set(getattr(ctx, "allowed_names", None) or ())
+
+
+# -- presidio --------------------------------------------------------------------------------------
+class PersonRecognizer(EntityRecognizer):
+    """Presidio recognizer for ``identity.person`` (one instance per language, "nb" or "nn")."""
+
+    ENTITIES = [RULE_ID]
+
+    def __init__(self, supported_language: str = "nb", finder: PersonNameFinder | None = None):
+        self._finder = finder
+        super().__init__(
+            supported_entities=self.ENTITIES,
+            name="PersonRecognizer",
+            supported_language=supported_language,
+        )
+
+    def load(self) -> None:  # the model is loaded lazily on the first analyze()
+        pass
+
+    @property
+    def finder(self) -> PersonNameFinder:
+        if self._finder is None:
+            self._finder = get_finder()
+        return self._finder
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        if entities and RULE_ID not in entities:
+            return []
+        doc = getattr(nlp_artifacts, "tokens", None) if nlp_artifacts is not None else None
+        if doc is None or len(doc) == 0 or doc[-1].idx + len(doc[-1]) > len(text):
+            doc = None  # no usable tokens from the engine: tokenize here
+        allowed = _allowed_names()
+        results = []
+        for hit in self.finder.find(doc if doc is not None else text, text):
+            span = text[hit.start:hit.end]
+            if allowed and is_allowed(span, allowed):
+                continue
+            results.append(RecognizerResult(
+                entity_type=RULE_ID,
+                start=hit.start,
+                end=hit.end,
+                score=hit.score,
+                analysis_explanation=AnalysisExplanation(
+                    recognizer=self.name,
+                    original_score=hit.score,
+                    textual_explanation=hit.why,
+                ),
+            ))
+        return results

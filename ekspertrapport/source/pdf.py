@@ -1,0 +1,324 @@
+"""Read a received PDF report: text in reading order with page numbers, and (best effort) its parts.
+
+Text comes from pypdf, page by page (pages separated by a blank line); ``location(offset)`` gives
+``{"page": n}`` (1-based). Sections are found from lines whose whole text is a known heading (either
+målform, numbering tolerated). Best effort, from the text, for PDFs made by this tool or laid out like
+it: the parties («Arbeidsgiver» followed by its value on the same or the next line; «Periode» with two
+dates, or «Periode fra»/«Periode til»), and the measures table under «Forslag til tiltak», read with
+pdfplumber from word positions under the column headings (Tiltak | Ansvarlig | Frist | Oppfølging |
+Spor), with group headings such as «Tilbake til samme arbeid ...» setting the track. A PDF with fewer
+than two known section headings is linted as plain text.
+
+Refused with a Norwegian message: not a PDF or corrupt, password-protected, more than MAX_PAGES pages
+or MAX_BYTES bytes, and PDFs without extractable text (scanned PDFs need OCR, which this tool does not do).
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..document import READERS, Document
+from ..errors import EkspertrapportError, Problem, ReportError
+from ..fileio import read_bytes
+from ..report import FrontMatter, Report, Section
+from ..sections import APPROVAL_HEADINGS, BY_KEY, MEASURES_HEADINGS, REQUIRED_KEYS, SECTIONS, match_heading, normalise_heading
+from .docx import DocxProblem
+from .docx_tables import MEASURE_COLUMNS, PARTY_LABELS, PERIOD_RE, ansvarlig_words, parse_date, parse_number, spor_words
+from .markdown import ParsedSource
+from .validation import problems_from_validation
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 300
+NO_TEXT = ("PDF-en har ingen tekst som kan hentes ut; skannede PDF-er må tolkes (OCR) først, "
+           "og det gjør ikke dette verktøyet")
+_NN_HEADINGS = {normalise_heading(s.nn) for s in SECTIONS if s.nn != s.nb}
+_LABELS = sorted(PARTY_LABELS, key=len, reverse=True)
+
+
+@dataclass
+class PdfSource:
+    path: str
+    text: str
+    page_starts: list[int]
+    parsed: ParsedSource | None
+
+    def locate(self, offset: int) -> dict:
+        return {"page": max(bisect.bisect_right(self.page_starts, offset), 1)}
+
+
+def _open(path: Path):
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    data = read_bytes(path, limit=MAX_BYTES)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise EkspertrapportError(f"{path}: er ikke en PDF (filen mangler PDF-hodet; den er skadet eller av en annen type).")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError) as exc:
+        raise EkspertrapportError(f"{path}: PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from None
+    if encrypted:
+        try:
+            opened = reader.decrypt("")  # owner-password-only PDFs open with an empty user password
+        except Exception:
+            opened = 0
+        if not opened:
+            raise EkspertrapportError(
+                f"{path}: PDF-en er passordbeskyttet og kan ikke leses. Be avsenderen om en kopi uten passord.")
+    try:
+        count = len(reader.pages)
+    except Exception as exc:
+        raise EkspertrapportError(f"{path}: PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from None
+    if count == 0:
+        raise EkspertrapportError(f"{path}: PDF-en er skadet (fant ingen sider).")
+    if count > MAX_PAGES:
+        raise EkspertrapportError(f"{path}: PDF-en har {count} sider; grensen er {MAX_PAGES}.")
+    return reader, data
+
+
+def read_pdf(path: str | Path) -> PdfSource:
+    p = Path(path)
+    reader, data = _open(p)
+    chunks, page_starts, pos = [], [], 0
+    for number, page in enumerate(reader.pages, 1):
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # pypdf raises many kinds on damaged content streams
+            raise EkspertrapportError(f"{p}: side {number} i PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from None
+        text = "\n".join(line.rstrip() for line in text.replace("\r", "\n").splitlines())
+        if chunks:
+            chunks.append("\n\n")
+            pos += 2
+        page_starts.append(pos)
+        chunks.append(text)
+        pos += len(text)
+    text = "".join(chunks)
+    if not text.strip():
+        raise EkspertrapportError(f"{p}: {NO_TEXT}.")
+    source = PdfSource(str(p), text, page_starts, None)
+    source.parsed = _parse(source, data)
+    return source
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _heading_kind(line: str) -> str | None:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 90:
+        return None
+    norm = normalise_heading(stripped)
+    if norm in MEASURES_HEADINGS:
+        return "measures"
+    if norm in APPROVAL_HEADINGS:
+        return "approval"
+    return "section" if match_heading(stripped) else None
+
+
+def _parse(source: PdfSource, data: bytes) -> ParsedSource | None:
+    text = source.text
+    lines = list(_lines(text))
+    headings = [(pos, line.strip(), _heading_kind(line)) for pos, line in lines if _heading_kind(line)]
+    if sum(1 for h in headings if h[2] == "section") < 2:
+        return None
+    sections, seen = [], set()
+    for index, (pos, heading, kind) in enumerate(headings):
+        end = headings[index + 1][0] if index + 1 < len(headings) else len(text)
+        if kind != "section":
+            continue
+        key = match_heading(heading)
+        if key in seen:
+            continue
+        seen.add(key)
+        body = text[pos + len(heading):end].strip()
+        body = re.sub(r"\n{3,}", "\n\n", body)
+        sections.append(Section(key=key, heading=heading, body=body, start=pos, end=end, line=text.count("\n", 0, pos) + 1))
+    nn = any(normalise_heading(h) in _NN_HEADINGS for _, h, _ in headings)
+    parsed = ParsedSource(path=source.path, text=text, malform="nn" if nn else "nb", sections=sections)
+    problems: list[Problem] = []
+
+    def problem(message: str, offset: int, field: str | None = None) -> None:
+        where = f"side {source.locate(offset)['page']}"
+        problems.append(DocxProblem(source.path, text.count("\n", 0, offset) + 1, message, field, where, offset))
+
+    for key in REQUIRED_KEYS:
+        section = next((s for s in sections if s.key == key), None)
+        heading = BY_KEY[key].heading(parsed.malform)
+        if section is None:
+            problem(f"delen «{heading}» mangler", len(text), key)
+        elif not section.body:
+            problem(f"delen «{section.heading}» er tom", section.start, key)
+    front = _parties(text[:headings[0][0]], parsed.malform)
+    measures_at = next((pos for pos, _, kind in headings if kind == "measures"), None)
+    front["tiltak"] = _measures(data, source, measures_at) if measures_at is not None else []
+    parsed.front_matter = front
+    try:
+        parsed.meta = FrontMatter.model_validate(front)
+    except ValidationError as exc:
+        for found in problems_from_validation(exc, source.path, lambda loc: None):
+            offset = measures_at if (found.field or "").startswith("tiltak") and measures_at is not None else 0
+            problem(found.message, offset or 0, found.field)
+    parsed.problems = problems
+    if parsed.meta is not None and not problems:
+        parsed.report = Report(meta=parsed.meta, sections=sections)
+    return parsed
+
+
+def _parties(preamble: str, malform: str) -> dict:
+    """Front-matter fields from «Label value» / «Label: value» / label-then-value lines."""
+    front: dict = {"malform": malform}
+    lines = [line.strip() for line in preamble.split("\n") if line.strip()]
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        norm = normalise_heading(line)
+        label = next((lab for lab in _LABELS if norm == lab or norm.startswith(lab + " ")), None)
+        if label is None:
+            index += 1
+            continue
+        value = re.sub(r"^[^:]*:\s*", "", line) if ":" in line else ""
+        if not value and norm != label:  # «Arbeidsgiver Solsikken AS»: drop the label's words
+            words = len(label.split())
+            value = " ".join(line.split()[words:])
+        if not value and index + 1 < len(lines):
+            value = lines[index + 1]
+            index += 1
+        index += 1
+        if label == "periode":
+            match = PERIOD_RE.search(value)
+            if match:
+                front.setdefault("periode", {}).update(fra=parse_date(match.group(1)), til=parse_date(match.group(2)))
+            continue
+        path, _ = PARTY_LABELS[label]
+        if path == ("malform",) or (len(path) > 1 and path[1] in front.get(path[0], {})):
+            continue
+        if path[0] == "ressursbruk":
+            value = parse_number(re.sub(r"(?i)^kr\.?\s*", "", value))
+        elif path[0] == "periode":
+            value = parse_date(value)
+        elif path == ("arbeidsgiver", "orgnr"):
+            value = re.sub(r"\s", "", value)
+        target = front
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+    return front
+
+
+def _measures(data: bytes, source: PdfSource, offset: int) -> list[dict]:
+    """Rows of the measures table, from word positions on the page(s) after the heading (best effort)."""
+    measures = _measure_rows(data, source, offset)
+    for row in measures:
+        if "frist" in row:
+            row["frist"] = parse_date(row["frist"])
+        for name, words in (("ansvarlig", ansvarlig_words()), ("spor", spor_words())):
+            if name in row:
+                found = words.get(normalise_heading(row[name]))
+                row[name] = found.value if found else row[name]
+    return [row for row in measures if row.get("hva")]
+
+
+def _row_bands(page) -> list[float]:
+    """Tops/bottoms of wide horizontal rules and shaded bars: the row borders of a ruled table."""
+    wide = page.width * 0.4
+    edges = {round(line["top"]) for line in page.lines if abs(line["x1"] - line["x0"]) > wide}
+    for rect in page.rects:
+        if rect["x1"] - rect["x0"] > wide:
+            edges.update((round(rect["top"]), round(rect["bottom"])))
+    return sorted(edges)
+
+
+def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
+    """Words under the column headings, grouped into rows by the table's rules where it has them, else
+    a new row starts at each recognised «Ansvarlig» value; group headings (spor in words) set the track."""
+    import pdfplumber
+
+    first_page = source.locate(offset)["page"]
+    measures: list[dict] = []
+    spor = "samme-arbeid"
+    columns: list[tuple[float, str]] = []
+    header_norm = ""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages[first_page - 1:first_page + 1]:
+            words = page.extract_words(use_text_flow=True)
+            bands = _row_bands(page)
+            lines: dict[int, list[dict]] = {}
+            for word in words:
+                if page.height * 0.07 < word["top"] < page.height * 0.92:  # skip running header/footer
+                    lines.setdefault(round(word["top"]), []).append(word)
+            started = bool(columns)
+            current_band = None
+            for top in sorted(lines):
+                line = sorted(lines[top], key=lambda w: w["x0"])
+                line_text = " ".join(w["text"] for w in line)
+                norm = normalise_heading(line_text)
+                if not started:
+                    started = norm in MEASURES_HEADINGS
+                    continue
+                if not columns:
+                    names = [(w["x0"], MEASURE_COLUMNS.get(normalise_heading(w["text"]))) for w in line]
+                    if names and names[0][1] == "hva":
+                        columns = [(x, name) for x, name in names if name]
+                        header_norm = norm
+                    continue
+                if norm == header_norm:
+                    continue  # the header row repeated on a new page
+                if _heading_kind(line_text):
+                    return measures
+                group = spor_words().get(norm)
+                if group is not None and (len(columns) < 2 or line[-1]["x0"] < columns[1][0]):
+                    spor = group.value  # a group heading such as «Tilbake til samme arbeid hos arbeidsgiveren»
+                    current_band = None
+                    continue
+                cells: dict[str, str] = {}
+                for word in line:
+                    name = [n for x, n in columns if word["x0"] >= x - 2][-1:] or [columns[0][1]]
+                    cells[name[0]] = (cells.get(name[0], "") + " " + word["text"]).strip()
+                band = bisect.bisect_right(bands, top) if bands else None
+                if band is not None:
+                    new_row = band != current_band
+                    current_band = band
+                else:
+                    new_row = ansvarlig_words().get(normalise_heading(cells.get("ansvarlig", ""))) is not None
+                if new_row or not measures:
+                    measures.append({"spor": spor})
+                row = measures[-1]
+                for name, value in cells.items():
+                    row[name] = f"{row[name]} {value}" if name in row and name != "spor" else value
+    return measures
+
+
+def document_from_pdf(path: str | Path) -> Document:
+    """The Document the linter sees for a PDF; ``location(offset)`` gives ``{"page": n}``."""
+    source = read_pdf(path)
+    regions = [(0, len(source.text))]
+    sections = source.parsed.sections if source.parsed else []
+    malform = source.parsed.malform if source.parsed else "nb"
+    return Document(str(path), source.text, malform, regions, sections, source.parsed, [],
+                    locator=source.locate, kind="pdf")
+
+
+def load_report(path: str | Path) -> Report:
+    """A report read back from a PDF (best effort; raises ReportError with what is missing)."""
+    source = read_pdf(path)
+    if source.parsed is None:
+        raise EkspertrapportError(f"{path}: fant ikke rapportens deler (overskriftene) i PDF-en.")
+    if source.parsed.report is None:
+        raise ReportError(source.parsed.problems)
+    return source.parsed.report
+
+
+READERS[".pdf"] = document_from_pdf

@@ -1,0 +1,243 @@
+"""The engine: Python API, presidio wiring, overlaps, suppressions, configuration, rule files, offline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ekspertrapport.errors import EkspertrapportError
+from ekspertrapport.lint.config import LintConfig, find_config, read_config
+from ekspertrapport.lint.finding import Finding, resolve_overlaps
+from ekspertrapport.lint.rules import parse_rule_file
+
+FNR = "01010012356"  # valid check digits
+
+
+# -- public API ----------------------------------------------------------------------------------
+
+def test_lint_text_api():
+    import ekspertrapport
+
+    findings = ekspertrapport.lint_text(f"Fødselsnummer {FNR}.")
+    assert [(f.rule, f.text) for f in findings] == [("identity.fodselsnummer", FNR)]
+    f = findings[0]
+    assert isinstance(f, Finding) and f.category == "identity" and f.severity == "error"
+    assert (f.line, f.column, f.start, f.end) == (1, 15, 14, 25)
+    assert f.explanation and f.suggestion
+
+
+def test_lint_text_nynorsk():
+    import ekspertrapport
+
+    [f] = ekspertrapport.lint_text(f"Fødselsnummer {FNR}.", malform="nn")
+    assert f.message == "Fødselsnummer eller D-nummer skal ikkje stå i rapporten."
+
+
+def test_linter_is_reusable_and_shares_the_pipeline(linter):
+    from ekspertrapport.lint import Linter
+    from ekspertrapport.lint.engine import shared_analyzer
+
+    other = Linter()
+    assert other.analyzer is linter.analyzer is shared_analyzer()
+    for _ in range(3):
+        assert len(other.lint_text(f"Nr {FNR}")) == 1
+
+
+def test_registry_holds_only_our_recognizers(linter):
+    analyzer = linter.analyzer
+    modules = {type(r).__module__ for r in analyzer.registry.recognizers}
+    assert all(m.startswith("ekspertrapport.lint.recognizers.") for m in modules)
+    assert analyzer.supported_languages == ["nb", "nn"]
+    assert "identity.fodselsnummer" in analyzer.get_supported_entities("nn")
+
+
+def test_lint_document_offsets_index_the_file_text(linter, repo_root):
+    path = repo_root / "tests/fixtures/lint/rapport-ok.md"
+    text = path.read_text(encoding="utf-8").replace("siden januar.", f"siden januar. Nr {FNR}.")
+    result = linter.lint_text(text)
+    [f] = result
+    assert text[f.start:f.end] == f.text == FNR
+
+
+def test_guidance_comments_are_not_linted(linter):
+    assert linter.lint_text(f"<!-- Skriv ikke fødselsnummer som {FNR} her. -->\nHei.") == []
+
+
+def test_lemmas_come_from_spacy_lookups_data():
+    from ekspertrapport.lint.nlp import build_pipeline
+
+    doc = build_pipeline()("Smertene og legene gikk.")
+    assert [t.lemma_ for t in doc] == ["smerte", "og", "lege", "gå", "."]
+
+
+def test_context_is_set_during_a_lint(linter, monkeypatch):
+    from ekspertrapport.lint import context
+    from ekspertrapport.lint.recognizers import identity
+
+    seen = []
+    original = identity.EmailRecognizer.analyze
+
+    def spy(self, text, entities, nlp_artifacts=None):
+        seen.append(context.current())
+        return original(self, text, entities, nlp_artifacts)
+
+    monkeypatch.setattr(identity.EmailRecognizer, "analyze", spy)
+    linter.lint_text("Hei.", malform="nn")
+    assert seen and seen[0].malform == "nn" and not seen[0].full_report
+    assert context.current().malform == "nb"  # reset afterwards
+
+
+# -- overlaps ------------------------------------------------------------------------------------
+
+def _f(rule, start, end, severity="error", text=None):
+    return Finding(rule, rule.split(".")[0], severity, start, end, text or "x" * (end - start), "m")
+
+
+def test_overlaps_keep_most_specific_and_merge_duplicates():
+    kept = resolve_overlaps([
+        _f("health.diagnosis", 0, 17), _f("health.symptom", 11, 17),        # contained, same category
+        _f("health.symptom", 30, 35, "warning"), _f("health.diagnosis", 32, 40),  # higher severity wins
+        _f("identity.person", 50, 55), _f("identity.person", 53, 60),       # same rule: merged
+        _f("identity.person", 70, 75), _f("health.diagnosis", 72, 80),      # different categories: both
+    ])
+    assert [(f.rule, f.start, f.end) for f in kept] == [
+        ("health.diagnosis", 0, 17), ("health.diagnosis", 32, 40), ("identity.person", 50, 60),
+        ("identity.person", 70, 75), ("health.diagnosis", 72, 80)]
+    assert kept[2].text == "x" * 10
+
+
+# -- suppressions --------------------------------------------------------------------------------
+
+def test_suppression_applies_to_next_paragraph_only(linter):
+    text = (f"Første {FNR}.\n\n<!-- ekspertrapport: tillat identity.fodselsnummer -- arbeidstaker ba om det -->\n"
+            f"Andre {FNR}\nsamme avsnitt {FNR}.\n\nTredje {FNR}.")
+    findings = [f for f in linter.lint_text(text) if f.rule == "identity.fodselsnummer"]
+    assert [f.suppressed for f in findings] == [False, True, True, False]
+    assert findings[1].suppression_reason == "arbeidstaker ba om det"
+    assert findings[1].to_json()["suppression_reason"] == "arbeidstaker ba om det"
+
+
+def test_suppression_by_category_prefix(linter):
+    findings = linter.lint_text(f"<!-- ekspertrapport: tillat identity, structure.invalid -- avtalt -->\nnr {FNR}.")
+    assert [(f.rule, f.suppressed) for f in findings] == [("identity.fodselsnummer", True)]
+
+
+@pytest.mark.parametrize(("comment", "message"), [
+    ("<!-- ekspertrapport: tillat identity.fodselsnummer -->", "mangler begrunnelse"),
+    ("<!-- ekspertrapport: tillat health.nonsense -- fordi -->", "ukjent regel-id «health.nonsense»"),
+    ("<!-- ekspertrapport: ignorer alt -- fordi -->", "ugyldig ekspertrapport-kommentar"),
+])
+def test_bad_suppressions_are_errors(linter, comment, message):
+    with pytest.raises(EkspertrapportError) as exc:
+        linter.lint_text(f"Tekst.\n\n{comment}\nNr {FNR}.")
+    assert message in exc.value.message and ":3:" in exc.value.message
+
+
+# -- configuration -------------------------------------------------------------------------------
+
+def test_config_disable_enable_and_severity(linter):
+    text = f"Nr {FNR}, mobil 912 34 567, kari@gmail.com."
+    rules = lambda config: sorted((f.rule, f.severity) for f in linter.lint_text(text, config=config))  # noqa: E731
+    assert rules(LintConfig(disable=["identity"], enable=["identity.phone"])) == [("identity.phone", "error")]
+    assert rules(LintConfig(severity={"identity": "warning", "identity.email": "info"})) == [
+        ("identity.email", "info"), ("identity.fodselsnummer", "warning"), ("identity.phone", "warning")]
+
+
+def test_config_file_discovery(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.ekspertrapport.lint]\ndisable = ["style"]\nmax_words = 900\n')
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    config = find_config(sub / "rapport.md")
+    assert config.max_words == 900 and not config.is_enabled("style.length") and config.is_enabled("health.x")
+    (tmp_path / "a" / "ekspertrapport.toml").write_text('[lint]\nfail_on = "warning"\n')
+    find_config.__wrapped__ if hasattr(find_config, "__wrapped__") else None
+    from ekspertrapport.lint import config as config_module
+
+    config_module._find_in.cache_clear()
+    assert find_config(sub / "rapport.md").fail_on == "warning"
+    assert find_config(tmp_path / "x.md").max_words == 900
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("[lint]\nmax_words = -3\n", "lint.max_words: må være et positivt heltall"),
+    ("[lint]\ndisable = [\"helse\"]\n", "«helse» er ingen kjent regel"),
+    ("[lint]\nseverity = {\"identity\" = \"kritisk\"}\n", "«kritisk» er ugyldig"),
+    ("[lint]\nmaxwords = 3\n", "lint.maxwords: ukjent innstilling"),
+    ("[linting]\n", "ukjent tabell «linting»"),
+    ("[lint\n", "ugyldig TOML"),
+])
+def test_invalid_config_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "ekspertrapport.toml"
+    path.write_text(content)
+    with pytest.raises(EkspertrapportError) as exc:
+        read_config(path)
+    assert message in exc.value.message and str(path) in exc.value.message
+
+
+# -- rule files ----------------------------------------------------------------------------------
+
+GOOD = """
+- id: health.x
+  severity: error
+  description: d
+  message: {nb: a, nn: b}
+  examples: {flag: [f], pass: [p]}
+"""
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("health.yaml", GOOD.replace("severity: error", "severity: fatal"), "severity: ugyldig verdi"),
+    ("health.yaml", GOOD.replace("  description: d\n", ""), "description: mangler"),
+    ("health.yaml", GOOD + "  extra: 1\n", "extra: ukjent felt"),
+    ("health.yaml", GOOD.replace("pass: [p]", "pass: []"), "examples.pass: er tom"),
+    ("style.yaml", GOOD, "hører til kategorien «health»"),
+    ("health.yaml", GOOD.replace("health.x", "Health X"), "ikke en gyldig regel-id"),
+    ("health.yaml", "- id: [", "ikke gyldig YAML"),
+])
+def test_broken_rule_file_is_a_norwegian_error(name, text, message):
+    with pytest.raises(EkspertrapportError) as exc:
+        parse_rule_file(name, text)
+    assert message in exc.value.message and name in exc.value.message
+
+
+def test_good_rule_file_parses():
+    [rule] = parse_rule_file("health.yaml", GOOD)
+    assert rule.category == "health" and rule.message_for("nn") == "b" and rule.suggestion_for("nb") is None
+
+
+# -- cheap imports and offline -------------------------------------------------------------------
+
+def test_import_is_cheap():
+    code = "import sys, ekspertrapport, ekspertrapport.lint, ekspertrapport.cli; " \
+           "print(sorted(m for m in ('presidio_analyzer', 'spacy', 'tldextract') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+OFFLINE = textwrap.dedent("""
+    import socket
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted")
+    socket.socket.connect = refuse
+    socket.socket.connect_ex = refuse
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+    import ekspertrapport
+    findings = ekspertrapport.lint_text(
+        "Fødselsnummer 01010012356, kari@gmail.com, se https://www.nav.no/skjema og bor i Storgata 12.")
+    print(sorted(f.rule for f in findings))
+""")
+
+
+@pytest.mark.slow
+def test_lint_is_offline_from_a_fresh_build(tmp_path):
+    env = {**os.environ, "EKSPERTRAPPORT_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", OFFLINE], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rules = eval(proc.stdout.strip())  # noqa: S307 - our own subprocess output
+    assert {"identity.fodselsnummer", "identity.email", "identity.address"} <= set(rules)
+    assert list((tmp_path / "cache").glob("lemmas-nb-*.sqlite"))  # the lemma cache was built offline

@@ -1,0 +1,382 @@
+"""Lexicons, morphology, the health / special-category / agency recognizers, and code-list import.
+
+The recognizers are tested directly (``find``: no presidio, no spaCy), so these tests stay light; the
+full linter runs the same examples through ``tests/test_rule_examples.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ekspertrapport import codes
+from ekspertrapport.errors import EkspertrapportError
+from ekspertrapport.lint import morphology
+from ekspertrapport.lint.recognizers import health
+from ekspertrapport.lint.recognizers.agency import AgencyRecognizer
+from ekspertrapport.lint.recognizers.health import HealthRecognizer
+from ekspertrapport.lint.recognizers.special import SpecialCategoryRecognizer
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CODE_LISTS = SHARED_DATA / "diagnosekoder"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_imported_codes(tmp_path, monkeypatch):
+    """Every test starts without imported code lists (an empty data dir of its own)."""
+    monkeypatch.setenv("EKSPERTRAPPORT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EKSPERTRAPPORT_CACHE_DIR", str(tmp_path / "cache"))
+    codes.imported_codes.cache_clear()
+    health._compiled.cache_clear()
+    yield
+    codes.imported_codes.cache_clear()
+    health._compiled.cache_clear()
+
+
+def rules(recognizer, text: str) -> set[str]:
+    return {rule for _, _, rule, _ in recognizer.find(text)}
+
+
+def spans(recognizer, text: str) -> list[str]:
+    return [text[s:e] for s, e, _, _ in recognizer.find(text)]
+
+
+# -- morphology ----------------------------------------------------------------------------------
+
+
+def test_tokenize_keeps_hyphenated_compounds_and_offsets():
+    text = "MR-undersøkelsen viste ME/CFS."
+    tokens = morphology.tokenize(text)
+    assert [t.text for t in tokens] == ["MR-undersøkelsen", "viste", "ME", "/", "CFS", "."]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("form", "base"),
+    [("smertene", "smerte"), ("plagene", "plage"), ("søvnvanskane", "søvnvanske"), ("undersøkinga", "undersøking"),
+     ("utbrentheten", "utbrenthet"), ("kneet", "kne"), ("innvilger", "innvilge"), ("depresjonen", "depresjon")],
+)
+def test_stems_find_the_base_form(form, base):
+    assert base in morphology.stems(form)
+
+
+def test_nynorsk_variants_from_transforms():
+    assert "sjukdom" in morphology.variants("sykdom")
+    assert "stoffskiftesjukdom" in morphology.variants("stoffskiftesykdom")
+    assert "hovudpine" in morphology.variants("hodepine")
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["hofteplagene", "søvnvansker", "magesmertene", "angstproblematikken", "ryggskaden", "nakkeslengskade",
+     "kneplagene", "Søvnvanskane", "skuldersmerter", "slitasjegikt", "brystkreft", "rusproblemer",
+     "psykologbehandlingen", "MR-undersøkinga", "ME-diagnosen", "gruppeterapi"],
+)
+def test_compounds_are_found(word):
+    assert HealthRecognizer().group.lexicon.lookup(word) is not None, word
+
+
+@pytest.mark.parametrize("word", ["fibromalgi", "fibromyalgia", "fibromyalgien", "Fibromyalgi", "psoraisis"[:0] or "psoriasiss"])
+def test_one_letter_misspellings_of_long_entries(word):
+    assert HealthRecognizer().group.lexicon.lookup(word) is not None, word
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["krefter", "naturkreftene", "sykepleier", "sykehuset", "kirurgisk", "helseplager", "helseutfordringer",
+     "samlivsbruddet", "håndverker", "nettverk", "støttespillere", "sykmeldingen", "hvalfangst", "protest",
+     "arbeidsmiljøkartlegging", "risikovurdering", "me", "ms", "rusta"],
+)
+def test_lookalikes_are_not_health_words(word):
+    assert HealthRecognizer().group.lexicon.lookup(word) is None, word
+
+
+def test_phrase_matcher_syntax():
+    m = morphology.PhraseMatcher({"kropp": {"mage", "rygg"}})
+    m.add("x", "har|hadde vondt i @kropp")
+    m.add("y", "grue* seg til|for? å")
+    m.add("z", "~smerte !for")
+    toks = morphology.tokenize("Hun har vondt i magen og gruer seg å gå. Smertene var der.")
+    found = {(toks[i].text, toks[j - 1].text, p.tag) for i, j, p in m.find(toks)}
+    assert ("har", "magen", "x") in found
+    assert ("gruer", "å", "y") in found
+    assert ("Smertene", "Smertene", "z") in found
+    with pytest.raises(ValueError):
+        m.add("bad", "_ start med hva som helst")
+
+
+# -- health --------------------------------------------------------------------------------------
+
+HEALTH_FLAG = [
+    ("Arbeidstaker har psoriasis.", "health.diagnosis"),
+    ("Artrosen i kneet gjør at han ikke kan stå lenge.", "health.diagnosis"),
+    ("Han har Bekhterevs sykdom.", "health.diagnosis"),
+    ("Hun har sosial angst.", "health.diagnosis"),
+    ("Ho har ein stoffskiftesjukdom.", "health.diagnosis"),
+    ("Hun har fibromyalgi og ME.", "health.diagnosis"),
+    ("Sønnen hennes har ADHD.", "health.diagnosis"),
+    ("Mannen hennar fekk kreft i fjor.", "health.diagnosis"),
+    ("Hun har diagnosekode F43.2.", "health.diagnosis-code"),
+    ("Sykmeldingen har kode M75.", "health.diagnosis-code"),
+    ("Han er sykmeldt med R53.", "health.diagnosis-code"),
+    ("Ho er sjukmeld med L84 (ryggsmerter).", "health.diagnosis-code"),
+    ("Kodet som ICPC-2 P02.", "health.diagnosis-code"),
+    ("Hun har vondt i magen de fleste morgenene.", "health.symptom"),
+    ("Han gruer seg til å stå opp.", "health.symptom"),
+    ("Ho har mareritt etter hendinga.", "health.symptom"),
+    ("Han sover dårlig og er svimmel.", "health.symptom"),
+    ("Hun er kvalm på bussen.", "health.symptom"),
+    ("Hofteplagene gjør det vanskelig å gå.", "health.symptom"),
+    ("Han tok røntgen av kneet.", "health.examination"),
+    ("Prøvesvarene kom i mars.", "health.examination"),
+    ("Hun var til CT og MR.", "health.examination"),
+    ("Han går til psykologbehandling.", "health.treatment"),
+    ("Sønnen har time på BUP.", "health.treatment"),
+    ("Hun var på legevakten to ganger.", "health.treatment"),
+    ("Ho var innlagd på sjukehus.", "health.treatment"),
+    ("Han ble operert i skulderen.", "health.treatment"),
+    ("Hun bruker Lyrica.", "health.medication"),
+    ("Han tar metformin og Sertralin.", "health.medication"),
+    ("Hun tar 20 mg hver morgen.", "health.medication"),
+    ("Hun er gravid i uke 20.", "health.reproductive"),
+    ("Ho hadde ein spontanabort.", "health.reproductive"),
+    ("De er i fertilitetsbehandling.", "health.reproductive"),
+    ("Han har rusproblemer.", "health.substance"),
+    ("Han drikker mye i helgene.", "health.substance"),
+    ("Hun har en AKAN-avtale.", "health.substance"),
+]
+
+HEALTH_PASS = [
+    "Han er sykmeldt i 60 prosent.",
+    "Hun har brukt opp egenmeldingsdagene.",
+    "Langtidsfraværet startet i oktober.",
+    "Han har gradert sykmelding.",
+    "Han kan ikke arbeide med armene over hodet over tid.",
+    "Hun trenger en stille arbeidsplass.",
+    "Han tåler begrenset skjermarbeid.",
+    "Det er helsemessige forhold som gjør at hun trenger tilrettelegging.",
+    "Arbeidstaker har helseutfordringer.",
+    "Han arbeider som renholder på sykehuset.",
+    "Hun er kokk på et omsorgssenter.",
+    "Han er apotektekniker.",
+    "Hun jobber på tannlegekontoret.",
+    "Han er sykepleier, hun er legesekretær.",
+    "AMU har behandlet saken.",
+    "Det ble gjort en arbeidsmiljøkartlegging og en risikovurdering.",
+    "Verneombudet deltok på vernerunden med bedriftshelsetjenesten.",
+    "Det ble holdt et dialogmøte og en arbeidsplassvurdering, og oppfølgingsplanen ble oppdatert.",
+    "Han har kjørt E18 og E6 til jobb.",
+    "Rapporten er skrevet ut på A4-ark.",
+    "Han har vondt for å si nei.",
+    "Hun har lite krefter etter vaktene.",
+    "Han har vært syk i perioder.",
+    "Det var vondt for henne å høre kritikken.",
+    "Eksperten er fysioterapeut med erfaring fra ergonomi.",
+    "Hun er sykepleier på kirurgisk avdeling.",
+    "Bedriften har en rusmiddelpolicy.",
+    "Han er avhengig av bil.",
+    "Me har hatt tre møte med arbeidsgivaren.",
+    "Han har jobbet i nettverket som håndverker.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), HEALTH_FLAG)
+def test_health_flags(text, rule):
+    assert rule in rules(HealthRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", HEALTH_PASS)
+def test_health_passes(text):
+    assert rules(HealthRecognizer(), text) == set(), spans(HealthRecognizer(), text)
+
+
+def test_health_about_others_is_flagged():
+    assert "health.diagnosis" in rules(HealthRecognizer(), "Datteren har diabetes og epilepsi.")
+
+
+def test_presidio_results_explain_themselves():
+    rec = HealthRecognizer(supported_language="nn")
+    results = rec.analyze("Ho har artrose i hofta.", entities=["health.diagnosis"])
+    assert [(r.entity_type, r.start, r.end) for r in results] == [("health.diagnosis", 7, 14)]
+    assert "artrose" in results[0].analysis_explanation.textual_explanation
+    assert rec.supported_language == "nn"
+    assert results[0].recognition_metadata["recognizer_name"] == rec.name
+
+
+def test_overlapping_health_spans_are_merged():
+    found = HealthRecognizer().find("Hun har vondt i ryggen.")
+    assert len(found) == 1
+
+
+# -- special categories and agency ---------------------------------------------------------------
+
+SPECIAL_FLAG = [
+    ("Hun er muslim.", "special-category.religion"),
+    ("Han går i moskeen hver fredag.", "special-category.religion"),
+    ("Arbeidstaker har somalisk bakgrunn.", "special-category.ethnicity"),
+    ("Ho har innvandrarbakgrunn.", "special-category.ethnicity"),
+    ("Han er medlem av Høyre.", "special-category.politics"),
+    ("Ho er aktiv i Arbeidarpartiet.", "special-category.politics"),
+    ("Hun er medlem i Fagforbundet.", "special-category.union"),
+    ("Han er fagorganisert.", "special-category.union"),
+    ("Han er homofil.", "special-category.sexual-orientation"),
+    ("Ho er lesbisk.", "special-category.sexual-orientation"),
+    ("Han har sonet en dom for vold.", "special-category.criminal-record"),
+    ("Han vart dømd for underslag.", "special-category.criminal-record"),
+]
+SPECIAL_PASS = [
+    "Han har smerter i høyre skulder.",
+    "Hun har faglig bakgrunn fra økonomi og teknisk bakgrunn fra bygg.",
+    "Tillitsvalgt deltok i dialogmøtet.",
+    "Han har jobbet som fengselsbetjent.",
+    "Hun leverte politiattest ved ansettelsen.",
+    "Målet er tilbake til same arbeid hos same arbeidsgivar.",
+    "Hun har faste møter med lederen.",
+    "Arbeidstaker har en sterk tro på at det går bra.",
+    "Han kom fra jobb klokka fire.",
+    "Hun er medlem av ledergruppen.",
+]
+AGENCY_FLAG = [
+    "NAV skal gi lønnstilskudd.",
+    "Sykmelder bør forlenge sykmeldingen.",
+    "DPS bør prioritere saken.",
+    "Fastlegen må henvise henne til spesialist.",
+    "Sjukmeldaren bør forlengje sjukmeldinga.",
+    "Sykmeldingen bør graderes ned til 40 prosent.",
+    "Vi anbefaler at NAV innvilger arbeidsavklaringspenger.",
+    "Kommunen skal dekke transporten.",
+    "NAV bør også vurdere lønnstilskudd.",
+]
+AGENCY_PASS = [
+    "Arbeidstaker tar selv spørsmålet opp med NAV-veilederen.",
+    "Behovet kan tas opp i neste dialogmøte.",
+    "Arbeidsgiver kan søke NAV om tilskudd.",
+    "Partene kan drøfte gradering med sykmelder.",
+    "NAV skal ha kopi av rapporten.",
+    "NAV-veilederen deltok i dialogmøtet.",
+    "Arbeidstakaren vil sjølv ta kontakt med fastlegen.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), SPECIAL_FLAG)
+def test_special_flags(text, rule):
+    assert rule in rules(SpecialCategoryRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", SPECIAL_PASS)
+def test_special_passes(text):
+    assert rules(SpecialCategoryRecognizer(), text) == set(), spans(SpecialCategoryRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", AGENCY_FLAG)
+def test_agency_flags(text):
+    assert rules(AgencyRecognizer(), text) == {"agency.directive"}
+
+
+@pytest.mark.parametrize("text", AGENCY_PASS)
+def test_agency_passes(text):
+    assert rules(AgencyRecognizer(), text) == set(), spans(AgencyRecognizer(), text)
+
+
+# -- code lists ----------------------------------------------------------------------------------
+
+
+def write(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_codes_and_use_them(tmp_path):
+    src = write(tmp_path / "liste.json", [{"code": "Q99", "text": "Blåbærsyke uspesifisert"},
+                                          {"code": "Q98", "text": "Problem med arbeidssituasjon"}])
+    assert "blåbærsyke" not in str(HealthRecognizer().find("Hun har blåbærsyke."))
+    target, count = codes.import_codes(src)
+    assert count == 2 and target.is_file()
+    health._compiled.cache_clear()
+    known, entries = codes.imported_codes()
+    assert "Q99" in known
+    assert "blåbærsyke" in entries
+    assert rules(HealthRecognizer(), "Hun har blåbærsyke.") == {"health.diagnosis"}
+    # titles from the social chapter do not make single generic words
+    assert rules(HealthRecognizer(), "Arbeidssituasjonen er krevende.") == set()
+    # the compiled form is cached by content hash
+    assert list((tmp_path / "cache").glob("koder-*.json"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{nope", "ugyldig JSON"), ("[]", "ikke-tom JSON-liste"), ('[{"code": "F32"}]', "«code» og «text»"),
+     ('[{"code": "hei", "text": "x"}]', "ser ikke ut som en diagnosekode")],
+)
+def test_import_rejects_bad_files(tmp_path, content, message):
+    src = tmp_path / "bad.json"
+    src.write_text(content, encoding="utf-8")
+    with pytest.raises(EkspertrapportError, match=message):
+        codes.import_codes(src)
+
+
+def test_title_normalisation():
+    assert "kronisk bronkitt" in codes.title_entries("Uspesifisert kronisk bronkitt")
+    assert "bronkitt" in codes.title_entries("Uspesifisert kronisk bronkitt")  # specific word of a phrase
+    assert codes.title_entries("Slapphet/tretthet") == ["slapphet"]
+    assert "salmonellaenteritt" in codes.title_entries("Salmonellaenteritt")
+    assert codes.title_entries("Hevelse/oppfylning IKA") == ["hevelse", "oppfylning"]
+    assert codes.title_entries("Problem med arbeidssituasjon", social=True) == ["problem med arbeidssituasjon"]
+
+
+def test_cli_codes_import(tmp_path):
+    from ekspertrapport.cli import main
+
+    src = write(tmp_path / "koder.json", [{"code": "F32", "text": "Depressiv episode"}])
+    result = CliRunner().invoke(main, ["codes", "import", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "Importerte 1 koder" in result.output
+    bad = tmp_path / "tom.json"
+    bad.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["codes", "import", str(bad)])
+    assert result.exit_code == 2
+    assert "feil:" in result.output
+    assert CliRunner().invoke(main, ["codes", "import", str(tmp_path / "mangler.json")]).exit_code == 2
+
+
+def _share_flagged(records) -> float:
+    rec = HealthRecognizer()
+    return sum(bool(rec.find(r["text"])) for r in records) / len(records)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CODE_LISTS.is_dir(), reason="../shared/data/diagnosekoder is not available (fresh clone)")
+def test_official_titles_flagged_with_and_without_import(capsys):
+    icpc = json.loads((CODE_LISTS / "ICPC2.json").read_text(encoding="utf-8"))
+    icd3 = [r for r in json.loads((CODE_LISTS / "ICD10.json").read_text(encoding="utf-8")) if len(r["code"]) == 3]
+    before = (_share_flagged(icpc), _share_flagged(icd3))
+    for name in ("ICPC2.json", "ICD10.json"):
+        codes.import_codes(CODE_LISTS / name)
+    health._compiled.cache_clear()
+    after = (_share_flagged(icpc), _share_flagged(icd3))
+    with capsys.disabled():
+        print(f"\nICPC-2 titles flagged: {before[0]:.3f} without import, {after[0]:.3f} with import")
+        print(f"ICD-10 3-character titles flagged: {before[1]:.3f} without import, {after[1]:.3f} with import")
+    assert after[0] >= 0.95 and after[1] >= 0.95
+    assert before[0] >= 0.30  # the shipped lexicon alone
+
+
+# -- evaluation corpus ---------------------------------------------------------------------------
+
+
+def test_eval_corpus_offsets_and_size():
+    total, nynorsk = 0, 0
+    for split in ("dev", "test"):
+        for line in (REPO / "eval" / "corpus" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            total += 1
+            nynorsk += rec["malform"] == "nn"
+            for span in rec["spans"]:
+                assert 0 <= span["start"] < span["end"] <= len(rec["text"])
+                assert span["rule"].split(".")[0] == span["category"]
+    assert total >= 700
+    assert nynorsk / total >= 0.2
