@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import docx
-from docx.enum.section import WD_SECTION_START  # noqa: F401  (kept for readers adapting the script)
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement

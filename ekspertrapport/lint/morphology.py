@@ -208,7 +208,7 @@ class Lexicon:
             return None
         if "-" in text or "/" in text:
             return self._lookup_parts(text)
-        return self._word(lower)
+        return self._word(lower, suffix=text[:1].islower())
 
     def _lookup_parts(self, text: str) -> Hit | None:
         """A hyphenated compound: the whole, then the head (last part), then an acronym modifier."""
@@ -236,7 +236,7 @@ class Lexicon:
                 return self.heads[s]
         return None
 
-    def _word(self, lower: str, compounds: bool = True) -> Hit | None:
+    def _word(self, lower: str, compounds: bool = True, suffix: bool = False) -> Hit | None:
         candidates = stems(lower)
         for s in candidates:
             if s in self.words:
@@ -249,7 +249,7 @@ class Lexicon:
                 hit = self._compound(s)
                 if hit:
                     return hit
-        for s in candidates[:4]:
+        for s in candidates[:4] if suffix else ():
             if not lower.startswith(s):  # only real endings: "artrose|n", not "bremseklos(s)" → "bremseklose"
                 continue
             for ending, tag, min_len in self.suffix_rules:

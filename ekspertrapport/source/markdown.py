@@ -24,9 +24,10 @@ from .validation import problems_from_validation
 _FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-#: Front-matter values that are the report's prose (linted); the rest are identifiers and codes.
+#: Front-matter values that are the report's prose (linted). The rest are the parties' names (allowed
+#: by definition), identifiers and codes.
 PROSE_KEYS = frozenset({"hva", "oppfolging", "frist", "stilling", "kompetanse", "virksomhet",
-                        "ingen_tiltak_begrunnelse", "navn", "leder", "kontakt"})
+                        "ingen_tiltak_begrunnelse", "kontakt"})
 
 
 @dataclass
