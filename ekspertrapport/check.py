@@ -145,8 +145,8 @@ class CheckOptions:
     timeout: float | None = FILE_TIMEOUT_SECONDS
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the per-file alarm; a BaseException, so that ``except Exception`` in readers cannot swallow it."""
 
 
 @contextlib.contextmanager
@@ -185,7 +185,7 @@ def check_file(path: str, options: CheckOptions, linter: Any) -> CheckRow:
     except RecursionError:
         row.add(Verdict.FEIL, "filen er for dypt nøstet til å leses (mulig skadet fil)")
     except Exception as exc:  # one bad file never stops the batch
-        row.add(Verdict.FEIL, f"uventet feil ved lesing av filen ({type(exc).__name__}: {exc})")
+        row.add(Verdict.FEIL, f"uventet feil i kontrollen av filen ({type(exc).__name__}: {exc})")
     return row.decide()
 
 
@@ -206,8 +206,7 @@ def _inspect(row: CheckRow, path: str, options: CheckOptions, linter: Any) -> No
     row.notes += status.notes
     if status.status == signature.SIGNED_INVALID:
         detail = "; ".join(status.reasons) or "verifiseringen feilet"
-        row.add(Verdict.UGYLDIG, f"bærer ekspertrapports signatur eller fingeravtrykk, men er endret etter "
-                                 f"godkjenning eller ikke gyldig signert: {detail}")
+        row.add(Verdict.UGYLDIG, f"signert med ekspertrapport, men verifiseringen feiler: {detail}")
 
     if status.payload is not None:
         document = signature.payload_document(status.payload, path)
@@ -220,30 +219,43 @@ def _inspect(row: CheckRow, path: str, options: CheckOptions, linter: Any) -> No
         row.add(Verdict.FEIL, "filen har ingen tekst som kan hentes ut (skannet bilde?)")
         return
 
-    result = linter.lint_document(document)
-    for finding in result.findings:
-        if finding.suppressed:
-            continue
-        row.findings_by_category[finding.category] = row.findings_by_category.get(finding.category, 0) + 1
-    for category in PRIVACY_CATEGORIES:
-        errors = [f for f in result.findings
-                  if f.category == category and f.severity == "error" and not f.suppressed]
-        if errors:
-            rules = ", ".join(sorted({f.rule for f in errors}))
-            row.add(Verdict.PERSONVERN, f"{_CATEGORY_NAMES[category]}: {len(errors)} funn på feilnivå ({rules})")
-
+    _privacy(row, document, linter)
     facts = (completeness.from_payload(status.payload) if status.payload is not None
              else completeness.from_document(document))
-    if status.status == signature.SIGNED_VALID and not facts.approval_found and status.approver:
+    verified = status.status == signature.SIGNED_VALID  # an invalid file's approval record proves nothing
+    if verified and status.approver:
         facts.approval_found = True
     row.approval_found = facts.approval_found
-    row.approved_by = status.approver or facts.approved_by
-    row.approved_at = status.approved_at or facts.approved_at
+    row.approved_by = (status.approver if verified else None) or facts.approved_by
+    row.approved_at = (status.approved_at if verified else None) or facts.approved_at
     row.measures_count = len(facts.measures)
     for reason in facts.missing():
         row.add(Verdict.MANGLER, reason)
     if not facts.measures and facts.no_measures_reason:
         row.notes.append("ingen tiltak foreslått; rapporten begrunner hvorfor")
+
+
+def _privacy(row: CheckRow, document: Any, linter: Any) -> None:
+    """Findings per category; error-level health/identity findings make the row PERSONVERN."""
+    try:
+        result = linter.lint_document(document)
+    except EkspertrapportError as exc:
+        row.add(Verdict.FEIL, f"personvernsjekken kunne ikke kjøres på filen: {strip_path(exc.message, row.path)}")
+        return
+    except Exception as exc:  # noqa: BLE001 - a linter bug on one file must not hide the rest of the row
+        row.add(Verdict.FEIL, f"personvernsjekken feilet på filen ({type(exc).__name__}: {exc})")
+        return
+    if getattr(result, "error", None):
+        row.add(Verdict.FEIL, f"personvernsjekken kunne ikke kjøres på filen: {strip_path(result.error, row.path)}")
+        return
+    active = [f for f in result.findings if not f.suppressed]
+    for finding in active:
+        row.findings_by_category[finding.category] = row.findings_by_category.get(finding.category, 0) + 1
+    for category in PRIVACY_CATEGORIES:
+        errors = [f for f in active if f.category == category and f.severity == "error"]
+        if errors:
+            rules = ", ".join(sorted({f.rule for f in errors}))
+            row.add(Verdict.PERSONVERN, f"{_CATEGORY_NAMES[category]}: {len(errors)} funn på feilnivå ({rules})")
 
 
 def _size(path: str) -> int:

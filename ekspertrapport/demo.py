@@ -106,8 +106,7 @@ def run_demo(out: str | Path = "demo-ut", samples_dir: str | Path | None = None,
 
     t = time.perf_counter()
     key = create_key("Demoekspert (kun for demonstrasjon)", report.meta.ekspert.virksomhet)
-    key_path = atomic_write_bytes(run / "demo-nokkel.p12", to_pkcs12(key, None), exclusive=True)
-    key_path.chmod(0o600)
+    atomic_write_bytes(run / "demo-nokkel.p12", to_pkcs12(key, None), exclusive=True, mode=0o600)
     if dirty.is_file():
         dirty_copy = Path(shutil.copy2(dirty, source_dir / DIRTY_SAMPLE))
         try:

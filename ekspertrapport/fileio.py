@@ -71,11 +71,12 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike, *, exclusive: bool = False) -> Iterator[Path]:
+def atomic_writer(path: str | os.PathLike, *, exclusive: bool = False, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is fsynced and renamed into place.
 
     With ``exclusive`` the rename refuses to replace a file that exists (also one that appeared
     while we wrote). On any error the temporary file is removed and ``path`` is untouched.
+    ``mode`` sets the permissions (e.g. 0o600 for a private key); by default the user's umask applies.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
@@ -87,6 +88,7 @@ def atomic_writer(path: str | os.PathLike, *, exclusive: bool = False) -> Iterat
         raise EkspertrapportError(f"{directory}: kan ikke skrive i mappen ({exc.strerror or exc}).") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())  # mkstemp itself makes 0600
     try:
         yield tmp
         with open(tmp, "rb+") as handle:
@@ -107,8 +109,15 @@ def atomic_writer(path: str | os.PathLike, *, exclusive: bool = False) -> Iterat
         raise
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, exclusive: bool = False) -> Path:
-    with atomic_writer(path, exclusive=exclusive) as tmp:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, exclusive: bool = False,
+                       mode: int | None = None) -> Path:
+    with atomic_writer(path, exclusive=exclusive, mode=mode) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 

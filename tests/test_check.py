@@ -505,3 +505,54 @@ def test_measures_export_counts_recipient_copies_once(intake_folder):
     assert {m.versjon for m in result.measures} == {1}
     assert {m.kilde for m in result.measures} == {"låst rapport"}
     assert len(result.copies) == len(intake_folder.signed) - 1
+
+
+# --- bounded time, crashing workers, the Python API -------------------------------------------------------
+
+
+class SlowLinter(StubLinter):
+    def lint_document(self, document):
+        if "SAKTE" in document.text:
+            import time
+
+            time.sleep(5)
+        return super().lint_document(document)
+
+
+def test_a_file_that_takes_too_long_is_feil(tmp_path):
+    write(tmp_path / "a.txt", foreign_text(extra="SAKTE"))
+    write(tmp_path / "b.txt", foreign_text())
+    rows = list(stub_check([tmp_path], linter_factory=SlowLinter, timeout=0.3))
+    assert [r.verdict for r in rows] == [Verdict.FEIL, Verdict.OK]
+    assert "for lang tid" in rows[0].reasons[0]
+
+
+class DyingLinter(StubLinter):
+    def lint_document(self, document):
+        if "DREP" in document.text:
+            os._exit(3)  # a worker dying hard (like a crash in a C library or the OOM killer)
+        return super().lint_document(document)
+
+
+def test_a_worker_that_dies_costs_only_its_own_file(tmp_path):
+    for i in range(10):
+        write(tmp_path / f"r{i}.txt", foreign_text(extra="DREP" if i == 4 else f"nummer {i}"))
+    rows = list(stub_check([tmp_path], linter_factory=DyingLinter, jobs=2))
+    assert [r.verdict for r in rows] == [Verdict.OK] * 4 + [Verdict.FEIL] + [Verdict.OK] * 5
+    assert "stoppet" in rows[4].reasons[0]
+
+
+def test_python_api_is_exported():
+    import ekspertrapport
+
+    assert ekspertrapport.check_paths is check_paths
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    write(tmp_path / "a.txt", foreign_text())
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(tmp_path), "--jobs", "0"]).exit_code == 2
+    assert runner.invoke(main, ["check", str(tmp_path), "--format", "xml"]).exit_code == 2
+    assert runner.invoke(main, ["check"]).exit_code == 2
+    with pytest.raises(EkspertrapportError):
+        check_paths([])

@@ -298,3 +298,55 @@ def test_suppressions_in_word(tmp_path: Path, linter) -> None:
     assert phones["912 34 567"].suppressed and phones["913 45 678"].suppressed
     assert not phones["914 56 789"].suppressed
     assert load_report(path).section("gjennomforing").body.startswith("Vi hadde")
+
+
+def test_real_skeleton_filled_in_by_hand(tmp_path: Path) -> None:
+    """The skeleton from `ekspertrapport new --docx`, filled in the way a Word user does: typing over
+    the placeholders (which keeps their grey italic formatting) and adding paragraphs."""
+    scaffold = pytest.importorskip("ekspertrapport.scaffold_docx")
+    doc = scaffold.build_skeleton("nb")
+    values = dict(PARTIES)
+    values["Målform"] = "nb"
+    for row in doc.tables[0].rows:
+        label, cell = row.cells[0].text, row.cells[1]
+        runs = cell.paragraphs[0].runs
+        if label in values and runs:
+            runs[0].text = values[label]  # typed over «[Fyll inn]»
+    contents = dict(SECTIONS)
+    paragraphs = list(doc.paragraphs)
+    for index, para in enumerate(paragraphs):
+        if para.style.name == "Heading 2" and para.text in contents:
+            guidance = []
+            for following in paragraphs[index + 1:]:
+                if not following.text.startswith("["):
+                    break
+                guidance.append(following)
+            first, *rest = contents[para.text]
+            guidance[0].runs[0].text = first
+            anchor = guidance[0]
+            for extra in guidance[1:]:
+                extra._p.getparent().remove(extra._p)
+            for text in rest:
+                new = doc.add_paragraph(text)
+                anchor._p.addnext(new._p)
+                anchor = new
+    measures = doc.tables[1]
+    for cell, text in zip(measures.rows[1].cells, ("Faste oppfølgingssamtaler mellom leder og arbeidstaker annenhver uke",
+                                                     "arbeidsgiver", "2025-06-01", "Evalueres i felles møte etter seks uker",
+                                                     "samme-arbeid")):
+        cell.paragraphs[0].runs[0].text = text
+    path = save(doc, tmp_path / "utfylt.docx")
+    report = load_report(path)
+    expected = parse_markdown(MARKDOWN).report
+    assert report.meta == expected.meta
+    assert report.canonical_content() == expected.canonical_content()
+
+
+def test_renders_the_same_as_markdown(tmp_path: Path) -> None:
+    render = pytest.importorskip("ekspertrapport.render")
+    from pypdf import PdfReader
+
+    from_word = render.render_pdf(load_report(save(skeleton(), tmp_path / "r.docx")), tmp_path / "fra-word.pdf")
+    from_markdown = render.render_pdf(parse_markdown(MARKDOWN).report, tmp_path / "fra-markdown.pdf")
+    texts = [[page.extract_text() for page in PdfReader(path).pages] for path in (from_word, from_markdown)]
+    assert texts[0] == texts[1]

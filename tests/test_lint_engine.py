@@ -222,8 +222,10 @@ OFFLINE = textwrap.dedent("""
     import socket
     def refuse(*args, **kwargs):
         raise OSError("network access attempted")
-    socket.socket.connect = refuse
-    socket.socket.connect_ex = refuse
+    class NoSocket(socket.socket):
+        def __init__(self, *args, **kwargs):
+            refuse()
+    socket.socket = NoSocket
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
     import ekspertrapport

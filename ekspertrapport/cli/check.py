@@ -45,6 +45,7 @@ def check(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None,
     from ..check import check_paths
     from ..intake.output import to_csv, to_json
 
+    _quiet_libraries()
     report = check_paths(paths, recursive=recursive, jobs=jobs, trust=trust)
     rows = _run_with_progress(report)
     for note in report.notes:
@@ -63,6 +64,14 @@ def check(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None,
     if fmt != "table" or output is not None:
         click.echo(_summary_line(summary), err=True)
     sys.exit(int(report.exit_status))
+
+
+def _quiet_libraries() -> None:
+    """PDF libraries log warnings about every damaged file they meet; the rows already say what is wrong."""
+    import logging
+
+    for name in ("pypdf", "pdfminer", "pyhanko", "pyhanko_certvalidator", "presidio-analyzer"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _run_with_progress(report) -> list:
@@ -102,16 +111,20 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
 
     from ..intake.output import VERDICT_STYLES
 
-    table = Table(show_lines=False, header_style="bold")
-    for name in ("Fil", "Vurdering", "Signatur", "Godkjent", "Tiltak", "Helse/ID", "Begrunnelse"):
-        table.add_column(name, overflow="fold")
+    table = Table(show_lines=True, header_style="bold")
+    table.add_column("Fil", overflow="fold", ratio=2)
+    table.add_column("Vurdering", no_wrap=True)
+    table.add_column("Signatur", no_wrap=True)
+    table.add_column("Godkjent", ratio=1)
+    table.add_column("Tiltak", justify="right", no_wrap=True)
+    table.add_column("Helse/ID", justify="right", no_wrap=True)
+    table.add_column("Begrunnelse", ratio=3)
     for row in rows:
-        approved = "ja" if row.approval_found else "nei"
-        if row.approval_found and (row.approved_by or row.approved_at):
-            approved += f" ({', '.join(x for x in (row.approved_by, row.approved_at) if x)})"
+        approved = "\n".join(["ja" if row.approval_found else "nei",
+                               *(x for x in (row.approved_by, row.approved_at) if x and row.approval_found)])
         privacy = f"{row.findings_by_category.get('health', 0)}/{row.findings_by_category.get('identity', 0)}"
         table.add_row(row.path, f"[{VERDICT_STYLES.get(row.verdict.value, '')}]{row.verdict.value}[/]",
-                      row.signature, approved, str(row.measures_count), privacy, "\n".join(row.reasons))
+                      row.signature, approved, str(row.measures_count), privacy, "\n".join(f"• {r}" for r in row.reasons))
     if not to_file:
         console = Console(highlight=False)
         console.print(table)
@@ -168,6 +181,7 @@ def export(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None
     from ..intake.measures import COLUMNS, export_measures
     from ..intake.output import to_csv, to_json
 
+    _quiet_libraries()
     result = export_measures(paths, recursive=recursive, trust=trust)
     if fmt == "json":
         data = result.to_json()

@@ -41,8 +41,7 @@ class Completeness:
         """What is missing, as Norwegian reasons (empty when complete)."""
         reasons = []
         if not self.approval_found:
-            reasons.append("mangler arbeidstakers godkjenning (f.eks. «Arbeidstaker har lest gjennom rapporten "
-                           "og har ingen innvendinger til innhold»)")
+            reasons.append("mangler arbeidstakers godkjenning av rapporten")
         if not self.causes:
             reasons.append("mangler årsakene til sykefraværet")
         if not self.measures_with_responsible and not self.no_measures_reason:

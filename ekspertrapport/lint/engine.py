@@ -21,7 +21,7 @@ from ..document import Document, document_from_markdown, document_from_path
 from ..errors import EkspertrapportError
 from . import context as lint_context
 from .config import LintConfig
-from .finding import Finding, build_finding, resolve_overlaps, severity_rank
+from .finding import Finding, build_finding, resolve_overlaps
 from .rules import Rule, load_rules
 from .suppress import apply_suppressions, parse_suppressions
 
@@ -161,7 +161,6 @@ class Linter:
     def __init__(self, config: LintConfig | None = None):
         self.config = config or LintConfig()
         self.rules: dict[str, Rule] = load_rules()
-        self._lock = threading.Lock()
 
     @property
     def analyzer(self) -> Any:
@@ -256,4 +255,4 @@ def lint_text(text: str, *, malform: str = "nb") -> list[Finding]:
     return _DEFAULT.lint_text(text, malform=malform)
 
 
-__all__ = ["Linter", "LintResult", "lint_text", "shared_analyzer", "severity_rank"]
+__all__ = ["Linter", "LintResult", "lint_text", "shared_analyzer"]

@@ -197,7 +197,10 @@ class Lexicon:
         return (
             lower in self.exceptions
             or any(s in self.exceptions for s in stems(lower)[1:4])
-            or (bool(self.exception_suffixes) and any(s.endswith(self.exception_suffixes) for s in stems(lower)[:4]))
+            or (
+                bool(self.exception_suffixes)
+                and any(s.endswith(self.exception_suffixes) for s in stems(lower)[:4] if lower.startswith(s))
+            )
         )
 
     def _lookup(self, text: str) -> Hit | None:
@@ -313,11 +316,12 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # "token" | "class" | "any" | "not"
+    kind: str  # "token" | "any" | "not"
     words: frozenset[str] = frozenset()  # exact lower-case words
     stems: frozenset[str] = frozenset()  # ~stem: any of the token's stems
     prefixes: tuple[str, ...] = ()  # word*
     optional: bool = False
+    classes: frozenset[str] = frozenset()  # @class
 
 
 def parse_spec(raw: str) -> Spec:
@@ -327,17 +331,17 @@ def parse_spec(raw: str) -> Spec:
         return Spec("not", words=frozenset(raw[1:].lower().split("|")))
     if raw == "_":
         return Spec("any", optional=optional)
-    if raw.startswith("@"):
-        return Spec("class", words=frozenset(a.lstrip("@") for a in raw.split("|")), optional=optional)
-    words, stem_set, prefixes = set(), set(), []
+    words, stem_set, prefixes, classes = set(), set(), [], set()
     for alt in raw.lower().split("|"):
-        if alt.startswith("~"):
+        if alt.startswith("@"):
+            classes.add(alt[1:])
+        elif alt.startswith("~"):
             stem_set |= variants(alt[1:])
         elif alt.endswith("*") and len(alt) > 1:
             prefixes.append(alt[:-1])
         else:
             words.add(alt)
-    return Spec("token", frozenset(words), frozenset(stem_set), tuple(prefixes), optional)
+    return Spec("token", frozenset(words), frozenset(stem_set), tuple(prefixes), optional, frozenset(classes))
 
 
 @dataclass
@@ -364,16 +368,14 @@ class PhraseMatcher:
             raise ValueError(f"a phrase must start with a required word: {pattern!r}")
         phrase = Phrase(tag, specs, pattern)
         first = specs[0]
-        if first.kind == "token":
-            for v in first.words | first.stems:
-                self.by_word.setdefault(v, []).append(phrase)
-            for v in first.prefixes:
-                self.by_prefix.setdefault(v, []).append(phrase)
-        else:
-            for name in first.words:
-                self.by_class.setdefault(name, []).append(phrase)
+        for v in first.words | first.stems:
+            self.by_word.setdefault(v, []).append(phrase)
+        for v in first.prefixes:
+            self.by_prefix.setdefault(v, []).append(phrase)
+        for name in first.classes:
+            self.by_class.setdefault(name, []).append(phrase)
         for spec in specs:
-            if spec.kind == "class" and not spec.words <= self.classes.keys():
+            if not spec.classes <= self.classes.keys():
                 raise ValueError(f"unknown class in {pattern!r}")
         self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
         self._cache.clear()
@@ -404,7 +406,10 @@ class PhraseMatcher:
                     yield p
         for name, phrases in self.by_class.items():
             if self.in_class(name, lower):
-                yield from phrases
+                for p in phrases:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        yield p
 
     def in_class(self, name: str, lower: str) -> bool:
         members = self.classes[name]
@@ -416,9 +421,8 @@ class PhraseMatcher:
                 lower in spec.words
                 or (bool(spec.stems) and any(s in spec.stems for s in stems(lower)))
                 or (bool(spec.prefixes) and lower.startswith(spec.prefixes))
+                or any(self.in_class(name, lower) for name in spec.classes)
             )
-        if spec.kind == "class":
-            return any(self.in_class(name, lower) for name in spec.words)
         return lower[:1].isalnum()  # any
 
     def _match_from(self, specs: tuple[Spec, ...], words: list[str], i: int) -> int | None:

@@ -189,10 +189,15 @@ def init_key(name: str, org: str, *, algorithm: Algorithm = "ec", passphrase: by
             "Vis den med «ekspertrapport keys show», eller lagre en ny et annet sted med --out."
         )
     key = create_key(name, org, algorithm=algorithm)
-    _make_private_dir(target.parent)
+    if path is None:
+        _make_private_dir(target.parent)  # our own key folder: owner only
+    else:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise EkspertrapportError(f"{target.parent}: kan ikke opprette mappen ({exc.strerror or exc}).") from None
     data = to_pkcs12(key, passphrase)
-    atomic_write_bytes(target, data, exclusive=True)  # mkstemp creates the file 0600
-    os.chmod(target, 0o600)
+    atomic_write_bytes(target, data, exclusive=True, mode=0o600)
     key.path = target
     return key
 

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from pydantic import ValidationError
 
 from ..document import READERS, Document
 from ..errors import Problem, ReportError
 from ..report import FrontMatter, Report, Section
 from ..sections import APPROVAL_HEADINGS, BY_KEY, MEASURES_HEADINGS, REQUIRED_KEYS, SECTIONS, match_heading, normalise_heading
-from .docx_safety import open_docx
+from .docx_safety import damaged, open_docx
 from .docx_tables import (PROSE_FIELDS, Cell, is_measures_table, is_parties_table, is_placeholder, read_measures,
                           read_parties, table_cells)
 from .docx_text import Block, Extracted, describe_location, extract
@@ -91,13 +92,19 @@ def _known_heading(text: str) -> bool:
 
 
 def _paragraph_markdown(block: Block) -> str:
-    """The paragraph as Markdown: bold/italic runs marked, deleted text left out."""
+    """The paragraph as Markdown: bold/italic runs marked, deleted text left out.
+
+    A paragraph that is italic throughout is taken as plain: that is what typing over the skeleton's
+    grey italic guidance gives, and nobody emphasises a whole paragraph on purpose.
+    """
     out: list[str] = []
+    visible = [p for p in block.pieces if not p.deleted and block.text[p.start - block.start:p.end - block.start].strip()]
+    all_italic = bool(visible) and all(p.italic for p in visible)
     for piece in block.pieces:
         if piece.deleted:
             continue
         text = block.text[piece.start - block.start:piece.end - block.start]
-        marker = ("**" if piece.bold else "") + ("*" if piece.italic else "")
+        marker = ("**" if piece.bold else "") + ("*" if piece.italic and not all_italic else "")
         if marker and text.strip():
             lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.DOTALL).groups()
             text = f"{lead}{marker}{core}{marker[::-1]}{trail}"
@@ -141,6 +148,7 @@ class _Reader:
         #: front-matter path → line of its cell in the extracted text (what the Markdown reader calls
         #: ``_lines``), so that structure findings point at the right table cell.
         self.lines: dict[tuple, int] = {}
+        self.label_text: dict[str, str] = {}  # field path → the label as written in the table
 
     def line(self, offset: int) -> int:
         return self.text.count("\n", 0, offset) + 1
@@ -184,7 +192,9 @@ class _Reader:
                 body = "\n".join(parts).strip()
                 body = re.sub(r"\n{3,}", "\n\n", body)
                 line = self.text.count("\n", 0, start) + 1
-                sections.append(Section(key=key, heading=heading, body=body, start=start, end=end, line=line))
+                # An optional part left with only the skeleton's guidance is not used: leave it out.
+                if body or key is None or BY_KEY[key].required:
+                    sections.append(Section(key=key, heading=heading, body=body, start=start, end=end, line=line))
             current = None
 
         last_kind = None
@@ -254,11 +264,17 @@ class _Reader:
         self.parties_found = True
         values, labels, nynorsk = read_parties(rows, number)
         self.nynorsk = nynorsk
-        for cell in labels:
+        for path, cell in labels:
             if cell.span:
                 self.masked.append(cell.span)
+            where = (f"tabell {number}, rad {cell.row} ({cell.text})", cell.text, cell.blocks[0].start)
+            self.label_text[".".join(map(str, path))] = cell.text
+            self.fields.setdefault(".".join(map(str, path)), where)
+            self.fields.setdefault(path[0], where)  # a whole group missing: located at its first row
+            if path[-1] == "navn":  # ... and named by it: «Arbeidstakar»
+                self.label_text[path[0]] = cell.text
         if labels:
-            self.lines[()] = self.line(labels[0].blocks[0].start)
+            self.lines[()] = self.line(labels[0][1].blocks[0].start)
         for value in values:
             target = self.front
             for key in value.path[:-1]:
@@ -340,7 +356,7 @@ class _Reader:
                 where = "Forslag til tiltak" if not field or field == "tiltak" else self.fields.get(parent, ("tiltakstabellen",))[0]
             else:
                 where = "partstabellen"
-        label = _FIELD_LABELS.get(re.sub(r"\[\d+\]", "", field))
+        label = self.label_text.get(field) or _FIELD_LABELS.get(re.sub(r"\[\d+\]", "", field))
         if label and message.startswith(field):
             message = f"«{label}»" + message[len(field):]
         offset = offset if offset is not None else 0
@@ -362,7 +378,10 @@ _FIELD_LABELS = {
 def read_docx(path: str | Path) -> DocxSource:
     """Check, extract and parse a Word file (raises EkspertrapportError for files that cannot be read)."""
     document = open_docx(path)
-    extracted = extract(document)
+    try:
+        extracted = extract(document)
+    except (etree.XMLSyntaxError, AttributeError, TypeError, KeyError) as exc:  # a damaged story part
+        raise damaged(path, exc) from None
     reader = _Reader(str(path), extracted)
     parsed = reader.read()
     return DocxSource(str(path), extracted, parsed, sorted(reader.masked), reader.guidance)

@@ -110,7 +110,8 @@ def check_docx(path: str | Path) -> bytes:
                     "(mulig «zip-bombe»); filen avvises.")
             if info.filename == "[Content_Types].xml":
                 content_types = content.lower()
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError,
+            RuntimeError) as exc:  # RuntimeError: an encrypted zip entry
         raise EkspertrapportError(
             f"{p}: Word-filen er skadet eller ufullstendig ({type(exc).__name__}); "
             "åpne den i Word og lagre den på nytt.") from None
@@ -129,10 +130,15 @@ def open_docx(path: str | Path):
     data = check_docx(path)
     try:
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise EkspertrapportError(f"{path}: Word-filen kan ikke leses ({exc}); åpne den i Word og lagre den på nytt.") from None
-    except Exception as exc:  # lxml XMLSyntaxError and friends from a damaged part
-        if type(exc).__name__ == "XMLSyntaxError":
-            raise EkspertrapportError(
-                f"{path}: Word-filen er skadet (ugyldig XML i en del); åpne den i Word og lagre den på nytt.") from None
-        raise
+    except PackageNotFoundError:
+        raise EkspertrapportError(f"{path}: er ikke et Word-dokument (.docx); pakken mangler dokumentdelen.") from None
+    except ValueError as exc:  # e.g. a template (.dotx) or another Office type renamed to .docx
+        raise EkspertrapportError(f"{path}: Word-filen kan ikke leses ({exc}); lagre den på nytt som .docx i Word.") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged part fails deep inside python-docx/lxml in many ways
+        raise damaged(path, exc) from None
+
+
+def damaged(path: str | Path, exc: BaseException) -> EkspertrapportError:
+    """The message for a Word file whose parts cannot be parsed."""
+    what = "ugyldig XML i en del" if type(exc).__name__ == "XMLSyntaxError" else type(exc).__name__
+    return EkspertrapportError(f"{path}: Word-filen er skadet ({what}); åpne den i Word og lagre den på nytt.")

@@ -170,8 +170,8 @@ class FieldValue:
     where: str
 
 
-def read_parties(rows: list[list[Cell]], table: int) -> tuple[list[FieldValue], list[Cell], bool]:
-    """(filled fields, label cells, nynorsk labels seen) of the parties table number ``table``."""
+def read_parties(rows: list[list[Cell]], table: int) -> tuple[list[FieldValue], list[tuple[tuple, Cell]], bool]:
+    """(filled fields, (path, label cell) pairs, nynorsk labels seen) of the parties table number ``table``."""
     values, labels, nynorsk = [], [], False
     for row in rows:
         if len(row) < 2:
@@ -179,9 +179,9 @@ def read_parties(rows: list[list[Cell]], table: int) -> tuple[list[FieldValue], 
         key = normalise_heading(row[0].text)
         if key not in PARTY_LABELS:
             continue
-        labels.append(row[0])
         nynorsk = nynorsk or key in NYNORSK_LABELS
         path, label = PARTY_LABELS[key]
+        labels.append((path, row[0]))
         cell = row[1]
         text = " ".join(c.text for c in row[1:] if c.text).strip()
         if not text:

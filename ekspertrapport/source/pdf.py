@@ -16,6 +16,7 @@ or MAX_BYTES bytes, and PDFs without extractable text (scanned PDFs need OCR, wh
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import logging
 import re
@@ -53,6 +54,18 @@ class PdfSource:
         return {"page": max(bisect.bisect_right(self.page_starts, offset), 1)}
 
 
+@contextlib.contextmanager
+def _quiet_pypdf():
+    """pypdf logs a warning for every oddity in a damaged PDF; we report problems ourselves."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _open(path: Path):
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -60,7 +73,6 @@ def _open(path: Path):
     data = read_bytes(path, limit=MAX_BYTES)
     if not data.lstrip()[:5] == b"%PDF-":
         raise EkspertrapportError(f"{path}: er ikke en PDF (filen mangler PDF-hodet; den er skadet eller av en annen type).")
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
@@ -86,7 +98,12 @@ def _open(path: Path):
 
 
 def read_pdf(path: str | Path) -> PdfSource:
-    p = Path(path)
+    """Check and read a PDF (raises EkspertrapportError for files that cannot be read)."""
+    with _quiet_pypdf():
+        return _read_pdf(Path(path))
+
+
+def _read_pdf(p: Path) -> PdfSource:
     reader, data = _open(p)
     chunks, page_starts, pos = [], [], 0
     for number, page in enumerate(reader.pages, 1):

@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 
 from ...errors import EkspertrapportError
 from ...fileio import atomic_write_bytes
-from ...source.docx_safety import open_docx
+from ...source.docx_safety import damaged, open_docx
 from ...source.docx_text import Extracted, Piece, describe_location, extract
 
 AUTHOR, INITIALS = "ekspertrapport", "ER"
@@ -185,13 +185,20 @@ def _mark_paragraph(p, comment_id: int) -> None:
     p.append(_reference_run(comment_id))
 
 
+def _extract(src: Path, document) -> Extracted:
+    try:
+        return extract(document)
+    except Exception as exc:  # noqa: BLE001 - as when reading: a damaged story part
+        raise damaged(src, exc) from None
+
+
 def annotate_docx(src_path: str | Path, findings: list[Any], out_path: str | Path) -> Path:
     """Write a copy of ``src_path`` to ``out_path`` with one Word comment per (unsuppressed) finding."""
     src, out = Path(src_path), Path(out_path)
     if out.exists() and src.exists() and out.resolve() == src.resolve():
         raise EkspertrapportError(f"{out}: kommentarene skrives til en kopi; velg et annet filnavn enn originalen.")
     document = open_docx(src)
-    extracted = extract(document)
+    extracted = _extract(src, document)
     text = extracted.text
     active = [f for f in findings if not _get(f, "suppressed", False) and _get(f, "end", 0) > _get(f, "start", 0)]
     for finding in active:
