@@ -306,15 +306,13 @@ def default_linter_factory() -> Any:
     return Linter()
 
 
+#: The linter of a worker process: set by the parent just before it forks, or built by the initializer.
 _WORKER_LINTER: Any = None
-_WORKER_FACTORY: Callable[[], Any] | None = None
 
 
 def _init_worker(factory: Callable[[], Any] | None) -> None:
-    """Pool initializer: keep a linter inherited through fork, or build one for this process."""
-    global _WORKER_LINTER, _WORKER_FACTORY
-    if factory is not None and factory is not _WORKER_FACTORY:
-        _WORKER_LINTER, _WORKER_FACTORY = None, factory
+    """Pool initializer: keep the linter inherited through fork, or build one in a spawned process."""
+    global _WORKER_LINTER
     if _WORKER_LINTER is None:
         _WORKER_LINTER = (factory or default_linter_factory)()
     # A caseworker's Ctrl-C is handled by the parent, which shuts the pool down.
@@ -382,6 +380,7 @@ class CheckReport:
         if self._running:
             raise RuntimeError("CheckReport is already being iterated")
         self._running = True
+        self._rows = []  # a run that was abandoned half-way starts over
         first_by_hash: dict[str, str] = {}
         try:
             for row in self._run():
@@ -436,11 +435,11 @@ class CheckReport:
         yield from self._run_pool(min(self.jobs, len(tasks)))
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        global _WORKER_LINTER, _WORKER_FACTORY
+        global _WORKER_LINTER
         context = _pool_context()
         if context.get_start_method() == "fork":
             # Build the linter (and its models) once here; forked workers share it instead of each loading it.
-            _WORKER_LINTER, _WORKER_FACTORY = self._linter_here(), self._factory
+            _WORKER_LINTER = self._linter_here()
             _warm_up(_WORKER_LINTER)
             gc.freeze()  # keep the shared objects out of the workers' collections: fewer copied pages
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
@@ -453,7 +452,7 @@ class CheckReport:
         return pool
 
     def _run_pool(self, workers: int) -> Iterator[CheckRow]:
-        window = workers * 4  # files in flight: bounded memory, workers never idle
+        window = workers * 8  # files in flight (paths out, small rows back): bounded memory, workers kept busy
         pending: deque[tuple[Entry, Future[CheckRow] | None]] = deque()
         entries = iter(self.entries)
         pool = self._new_pool(workers)
@@ -481,7 +480,8 @@ class CheckReport:
                         row = self._isolated(entry)
                         rest = list(pending)
                         pending.clear()
-                        pending.extend((e, _done_future(self._isolated(e)) if f is not None else None) for e, f in rest)
+                        pending.extend((e, f if f is None or _succeeded(f) else _done_future(self._isolated(e)))
+                                       for e, f in rest)
                         pool = self._new_pool(workers)
                     except Exception as exc:  # pickling trouble and the like: still one row per file
                         row = CheckRow(path=entry.path)
@@ -502,6 +502,10 @@ class CheckReport:
             return row.decide()
         finally:
             pool.shutdown(wait=True)
+
+
+def _succeeded(future: Future[CheckRow]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _done_future(row: CheckRow) -> Future[CheckRow]:
@@ -529,8 +533,10 @@ def check_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = False, 
     if not found.entries:
         notes = " ".join(found.notes) or "fant ingen filer."
         raise EkspertrapportError(f"ingen filer å kontrollere: {notes}")
-    if trust is not None and not Path(trust).is_file():
-        raise EkspertrapportError(f"{trust}: sertifikatfilen for --trust finnes ikke.")
+    if not any(os.path.lexists(e.path) for e in found.entries):
+        raise EkspertrapportError("ingen filer å kontrollere: " + "; ".join(f"{e.path}: finnes ikke" for e in found.entries))
+    if trust is not None:
+        signature.trust_certificates(os.fspath(trust))  # a bad certificate file stops the command, not each row
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise EkspertrapportError("--jobs må være minst 1.")

@@ -56,6 +56,8 @@ def _font(style_or_run, name: str, size: float | None = None, color: RGBColor | 
         font.size = Pt(size)
     if color is not None:
         font.color.rgb = color
+        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):  # a theme colour would win over ours
+            rpr.find(qn("w:color")).attrib.pop(qn(attr), None)
     if bold is not None:
         font.bold = bold
 
@@ -125,15 +127,24 @@ def _letterhead(section) -> None:
     _page_field(footer, "NUMPAGES")
 
 
+def _widths(table, widths_cm: list[float]) -> None:
+    """Column widths that both Word and LibreOffice honour (grid and every cell)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
 def _label_table(doc, rows: list[tuple[str, str]]) -> None:
     table = doc.add_table(rows=0, cols=2)
     table.style = doc.styles["Table Grid"]
     for label, value in rows:
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Cm(4.5), Cm(12.5)
         _shade(cells[0], SAND)
         _font(cells[0].paragraphs[0].add_run(label), HEADING_FONT, 9.5, FJORD, True)
         cells[1].paragraphs[0].add_run(value)
+    _widths(table, [4.5, 12.5])
 
 
 def _measures_table(doc) -> None:
@@ -150,6 +161,7 @@ def _measures_table(doc) -> None:
                                                  "{{ t.oppfolging }}", "{{ t.spor }}"]):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    _widths(table, [5.2, 2.9, 2.7, 3.3, 2.9])
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("{{ ingen_tiltak }} {{ ingen_tiltak_begrunnelse }}")
     doc.add_paragraph("{%p endif %}")

@@ -134,7 +134,7 @@ def add_tracked(paragraph, inserted: str | None = None, deleted: str | None = No
         if not text:
             continue
         change = OxmlElement(kind)
-        change.set(qn("w:id"), str(abs(hash((kind, text))) % 10000))
+        change.set(qn("w:id"), str(900 + len(paragraph._p)))
         change.set(qn("w:author"), author)
         change.set(qn("w:date"), "2025-05-01T10:00:00Z")
         run = OxmlElement("w:r")

@@ -172,3 +172,22 @@ def test_libreoffice_opens_annotated_file_and_shows_comments(tmp_path: Path) -> 
     # 3 anchored + 1 summary + the existing comment
     assert content.count("<office:annotation ") + content.count("<office:annotation>") == 5
     assert content.count("ekspertrapport") >= 4
+
+
+def test_cli_lint_json_and_annotate(report_docx: Path, tmp_path: Path) -> None:
+    """`ekspertrapport lint FIL.docx --format json --annotate UT.docx`: locations in JSON, comments in the copy."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ekspertrapport.cli import main
+
+    before = report_docx.read_bytes()
+    out = tmp_path / "kommentert.docx"
+    result = CliRunner().invoke(main, ["lint", str(report_docx), "--format", "json", "--annotate", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert findings and all("location" in f for f in findings)
+    assert report_docx.read_bytes() == before
+    anchored = set(comment_ranges(out).values())
+    assert {f["text"] for f in findings if not f["suppressed"]} <= anchored

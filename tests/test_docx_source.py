@@ -4,6 +4,7 @@ bad input refused with Norwegian messages."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,8 +70,8 @@ def test_measures_values_tolerant_and_validated(tmp_path: Path) -> None:
     path = save(skeleton(measures=measures), tmp_path / "tiltak.docx")
     parsed = read_docx(path).parsed
     messages = [str(p) for p in parsed.problems]
-    assert any("tabell 2, rad 3 (Ansvarlig)" in m and "«sjefen»" in m for m in messages), messages
-    assert any("tabell 2, rad 3 (Spor)" in m and "«tull»" in m for m in messages), messages
+    assert any("tiltakstabellen, rad 3 (Ansvarlig)" in m and "«sjefen»" in m for m in messages), messages
+    assert any("tiltakstabellen, rad 3 (Spor)" in m and "«tull»" in m for m in messages), messages
     assert parsed.front_matter["tiltak"][0] == {"hva": "Samtaler", "ansvarlig": "arbeidsgiver", "frist": "fra uke 23",
                                                 "oppfolging": "Evalueres", "spor": "annet-arbeid-samme-arbeidsgiver"}
     with pytest.raises(ReportError):
@@ -82,7 +83,7 @@ def test_invalid_party_value_located_by_table_row(tmp_path: Path) -> None:
     path = save(skeleton(parties=parties), tmp_path / "orgnr.docx")
     with pytest.raises(ReportError) as info:
         load_report(path)
-    assert "tabell 1, rad 2 (Organisasjonsnummer)" in info.value.message
+    assert "partstabellen, rad 2 (Organisasjonsnummer)" in info.value.message
     assert "«Organisasjonsnummer»" in info.value.message
 
 
@@ -200,6 +201,7 @@ def test_old_binary_doc(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048)
     with pytest.raises(EkspertrapportError, match="lagre"):
         load_report(path)
+    _refused(path, "Lagre som", ".docx")
     renamed = tmp_path / "gammel.docx"
     renamed.write_bytes(path.read_bytes())
     _refused(renamed, ".doc", "Lagre som", ".docx")
@@ -210,6 +212,7 @@ def test_docm_and_macro_content_refused(tmp_path: Path) -> None:
     docm.write_bytes(save(skeleton(), tmp_path / "x.docx").read_bytes())
     with pytest.raises(EkspertrapportError, match="makroer"):
         read_docx(docm)
+    _refused(docm, "makroer")
     parts = _valid_parts(tmp_path)
     parts["word/vbaProject.bin"] = b"\x00" * 100
     _refused(_zip(tmp_path / "forkledd.docx", parts), "makroer")
@@ -267,6 +270,9 @@ def test_same_findings_as_markdown(tmp_path: Path, linter) -> None:
                 for h, ps in SECTIONS]
     path = save(skeleton(sections=sections), tmp_path / "rapport.docx")
     markdown = MARKDOWN.replace("arbeidsplassvurdering.\n", "arbeidsplassvurdering." + SENSITIVE + "\n")
+    # A blank line after each heading, as Word has between paragraphs: the name model reads a word right
+    # after «## Heading\n» as mid-sentence (reported to the lint engine; not a difference in the readers).
+    markdown = re.sub(r"^(## .*)\n(?!\n)", r"\1\n\n", markdown, flags=re.MULTILINE)
     from_word = linter.lint_document(document_from_path(path)).findings
     from_markdown = linter.lint_document(document_from_markdown(markdown, "rapport.md")).findings
 
@@ -350,3 +356,52 @@ def test_renders_the_same_as_markdown(tmp_path: Path) -> None:
     from_markdown = render.render_pdf(parse_markdown(MARKDOWN).report, tmp_path / "fra-markdown.pdf")
     texts = [[page.extract_text() for page in PdfReader(path).pages] for path in (from_word, from_markdown)]
     assert texts[0] == texts[1]
+
+
+def test_damaged_parts_never_crash(tmp_path: Path) -> None:
+    """Random damage inside the XML parts: either read, or a Norwegian error; never a traceback."""
+    import random
+
+    parts = _valid_parts(tmp_path)
+    names = sorted(n for n in parts if n.endswith((".xml", ".rels")))
+    rnd = random.Random(4)
+    for attempt in range(60):
+        damaged = dict(parts)
+        name = rnd.choice(names)
+        data = bytearray(damaged[name])
+        for _ in range(rnd.randint(1, 5)):
+            data[rnd.randrange(len(data))] = rnd.choice(b'<>/"= abcwpt:0123')
+        if rnd.random() < 0.3:
+            data = data[: rnd.randrange(len(data))]
+        damaged[name] = bytes(data)
+        path = _zip(tmp_path / f"skadet{attempt}.docx", damaged)
+        try:
+            document_from_docx(path)
+        except EkspertrapportError as exc:
+            assert exc.exit_status == 2
+
+
+def test_plain_word_text_is_not_read_as_markdown(tmp_path: Path) -> None:
+    from ekspertrapport.render.markdown_blocks import Paragraph, parse_blocks
+
+    doc = skeleton()
+    para = body_paragraph(doc, "Vi hadde tre møter og en arbeidsplassvurdering.")
+    para.text = "1. januar var vi på befaring, med *stjerner* og <vinkler>."
+    body = load_report(save(doc, tmp_path / "r.docx")).section("gjennomforing").body
+    blocks = parse_blocks(body)
+    assert isinstance(blocks[0], Paragraph)
+    assert blocks[0].text == "1. januar var vi på befaring, med *stjerner* og <vinkler>."
+
+
+def test_duplicate_section_is_a_problem(tmp_path: Path) -> None:
+    sections = SECTIONS + [("Gjennomføring", ["Mer om gjennomføringen."])]
+    parsed = read_docx(save(skeleton(sections=sections), tmp_path / "dobbel.docx")).parsed
+    problem = next(p for p in parsed.problems if "står to ganger" in p.message)
+    assert problem.field is None and "avsnitt" in str(problem)
+
+
+def test_strict_open_xml_refused(tmp_path: Path) -> None:
+    parts = _valid_parts(tmp_path)
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+    _refused(_zip(tmp_path / "strict.docx", parts), "Strict Open XML")

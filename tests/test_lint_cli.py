@@ -52,9 +52,16 @@ def test_fail_on_levels(run, files):
 
 
 def test_json_output_for_several_files(run, files):
-    result = run("--format", "json", str(files / "ren.txt"), str(files / "fnr.txt"))
+    import jsonschema
+
+    from test_lint_formatters import CONTRACT
+
+    result = run("--format", "json", str(files / "ren.txt"), str(files / "fnr.txt"), str(files / "tiltak.md"))
     assert result.exit_code == 1
     data = json.loads(result.stdout)
+    jsonschema.validate(data, CONTRACT)
+    assert data["files"][2]["findings"][0]["rule"] == "structure.measure-incomplete"
+    data["files"].pop()
     assert [len(f["findings"]) for f in data["files"]] == [0, 1]
 
 
@@ -106,7 +113,7 @@ def test_unknown_suppression_rule_is_exit_2(run, files):
 
 
 def test_config_from_the_input_directory(run, files):
-    (files / "ekspertrapport.toml").write_text('[lint]\nfail_on = "warning"\n[lint.severity]\n"identity" = "info"\n')
+    (files / "ekspertrapport.toml").write_text('fail_on = "warning"\n[severity]\n"identity" = "info"\n')
     assert run(str(files / "tiltak.md")).exit_code == 1  # fail_on from the config
     result = run(str(files / "fnr.txt"), "--fail-on", "error")
     assert result.exit_code == 0 and "info identity.fodselsnummer" in result.output
@@ -114,10 +121,10 @@ def test_config_from_the_input_directory(run, files):
 
 def test_explicit_config_and_invalid_config(run, files, tmp_path):
     good = tmp_path / "good.toml"
-    good.write_text('[lint]\ndisable = ["identity"]\n')
+    good.write_text('disable = ["identity"]\n')
     assert run("--config", str(good), str(files / "fnr.txt")).exit_code == 0
     bad = tmp_path / "bad.toml"
-    bad.write_text("[lint]\nmax_words = 'mange'\n")
+    bad.write_text("max_words = 'mange'\n")
     result = run("--config", str(bad), str(files / "fnr.txt"))
     assert result.exit_code == 2 and "ugyldig konfigurasjon" in result.stderr and "max_words" in result.stderr
 
@@ -142,3 +149,19 @@ def test_annotate_single_docx(run, files):
 def test_help_is_norwegian(run):
     result = CliRunner().invoke(main, ["lint", "--help"])
     assert result.exit_code == 0 and "Avslutningskoder" in result.output and "--fail-on" in result.output
+
+
+def test_internal_error_in_one_file_does_not_stop_the_others(run, files, monkeypatch):
+    from ekspertrapport.lint.engine import Linter
+
+    original = Linter.lint_document
+
+    def flaky(self, document, **kwargs):
+        if document.path.endswith("ren.txt"):
+            raise RuntimeError("boom")
+        return original(self, document, **kwargs)
+
+    monkeypatch.setattr(Linter, "lint_document", flaky)
+    result = run("--format", "json", str(files / "ren.txt"), str(files / "fnr.txt"))
+    assert result.exit_code == 2 and "intern feil under sjekken (RuntimeError: boom)" in result.stderr
+    assert [len(f["findings"]) for f in json.loads(result.stdout)["files"]] == [0, 1]

@@ -95,6 +95,12 @@ def test_invalid_number_next_to_identity_word_is_flagged(linter):
     assert "ugyldige kontrollsiffer" in found[0].explanation
 
 
+def test_nynorsk_identity_context(linter):
+    found = [f for f in linter.lint_text("Fødselsnummeret hennar er 12345678901.", malform="nn") if f.rule == FNR]
+    assert [f.text for f in found] == ["12345678901"]
+    assert found[0].message == "Fødselsnummer eller D-nummer skal ikkje stå i rapporten."
+
+
 def test_kind_is_explained(linter):
     number = _numbers(2)[1][1]  # a D-nummer
     [finding] = [f for f in linter.lint_text(f"Nr. {number}.") if f.rule == FNR]
@@ -120,6 +126,7 @@ def test_phone_numbers(linter, text, expected):
     "Organisasjonsnummer 974 760 673.",
     "Tre av 12345678901 sider.",
     "Rom 123 45 er ledig.",
+    "Tallene for 2024 2025 er like.",
 ])
 def test_not_phone_numbers(linter, text):
     assert [f.text for f in linter.lint_text(text) if f.rule == "identity.phone"] == []
@@ -160,6 +167,8 @@ def test_email(linter, text, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("Hun bor i Storgata 12 med familien.", ["Storgata 12"]),
     ("Han bur i Fjellvegen 7B.", ["Fjellvegen 7B"]),
+    ("Hun bor i Storgata 12 i Oslo.", ["Storgata 12"]),
+    ("Han bor i Lillevegen 3 B.", ["Lillevegen 3 B"]),
     ("Adresse: Kong Oscars gate 5, 5017 Bergen.", ["Kong Oscars gate 5, 5017 Bergen"]),
     ("Post sendes til Bakkeveien 4, 0123 Oslo.", ["Bakkeveien 4, 0123 Oslo"]),
     ("Hun bor i Oslo og pendler.", []),

@@ -194,6 +194,49 @@ def test_health_passes(text):
     assert rules(HealthRecognizer(), text) == set(), spans(HealthRecognizer(), text)
 
 
+HEALTH_FLAG_MORE = [
+    "Han har fått påvist høyt blodtrykk.",
+    "Hun har hatt problemer med ryggen lenge.",
+    "Søvnen har vært dårlig siden omorganiseringen.",
+    "Ho har tankar om å ta sitt eige liv.",
+    "Han har gått ned ti kilo i vekt.",
+    "Hun har vært på sykehuset for undersøkelser.",
+    "Han har brukket håndleddet.",
+    "Ho er psykisk sliten.",
+    "Han har et høyt alkoholforbruk.",
+    "Hun har urinlekkasje.",
+    "Han har fått en hofteprotese.",
+    "Hun har bronkitten fortsatt.",
+    "Han har fått cortisonsprøyter.",
+]
+HEALTH_PASS_MORE = [
+    "Hun jobber på et sykehjem for personer med demens.",
+    "Hun tar blodprøver av pasienter som bioingeniør.",
+    "Arbeidsgiver har et program for forebygging av muskel- og skjelettplager.",
+    "Hun er sekretær på en psykiatrisk poliklinikk.",
+    "Hun gikk ned i resepsjonen.",
+    "Han har navngitt og oppgitt kildene i avsnittet.",
+    "Hun har sendt inn søknad om AAP.",
+    "NAV skal innkalle til dialogmøte etter 26 uker.",
+]
+
+
+@pytest.mark.parametrize("text", HEALTH_FLAG_MORE)
+def test_health_flags_everyday_phrasing(text):
+    assert rules(HealthRecognizer(), text), text
+
+
+@pytest.mark.parametrize("text", HEALTH_PASS_MORE)
+def test_health_passes_general_and_workplace_context(text):
+    assert rules(HealthRecognizer(), text) == set(), spans(HealthRecognizer(), text)
+
+
+def test_lexicon_rule_for_other_recognizers():
+    assert health.lexicon_rule("Lyrica") == "health.medication"
+    assert health.lexicon_rule("Parkinsons") == "health.diagnosis"
+    assert health.lexicon_rule("Arbeidsplassen") is None
+
+
 def test_health_about_others_is_flagged():
     assert "health.diagnosis" in rules(HealthRecognizer(), "Datteren har diabetes og epilepsi.")
 

@@ -168,3 +168,29 @@ def test_rendered_pdf_with_two_tracks_and_wrapped_cells(tmp_path: Path) -> None:
     parsed = read_pdf(render.render_pdf(report, tmp_path / "rapport.pdf")).parsed
     assert parsed.report is not None, [str(p) for p in parsed.problems]
     assert parsed.report.meta.tiltak == report.meta.tiltak
+
+
+def test_damaged_pdfs_never_crash(tmp_path: Path) -> None:
+    """Random damaged bytes: either read, or a Norwegian error; never a traceback."""
+    import random
+
+    data = make_pdf(tmp_path / "hel.pdf").read_bytes()
+    for seed in range(40):
+        rnd = random.Random(seed)
+        damaged = bytearray(data)
+        for _ in range(rnd.randint(1, 20)):
+            damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+        if rnd.random() < 0.3:
+            damaged = damaged[: rnd.randrange(len(damaged))]
+        path = tmp_path / f"skadet{seed}.pdf"
+        path.write_bytes(bytes(damaged))
+        try:
+            document_from_path(path)
+        except EkspertrapportError as exc:
+            assert exc.exit_status == 2
+
+
+def test_measures_as_loose_text_are_reported_for_manual_check(tmp_path: Path) -> None:
+    pages = [PAGES[0], PAGES[1] + ["Forslag til tiltak", "Vi foreslår faste samtaler med leder."]]
+    parsed = read_pdf(make_pdf(tmp_path / "r.pdf", pages)).parsed
+    assert any("kontroller tiltakene manuelt" in str(p) and "side 2" in str(p) for p in parsed.problems)

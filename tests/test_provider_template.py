@@ -165,3 +165,28 @@ def test_libreoffice_converts_rendered_template(report, tmp_path: Path) -> None:
                              "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0 and (tmp_path / "fjordhelse.pdf").exists(), result.stderr
+
+
+def test_word_template_dotx_is_accepted(report, tmp_path: Path) -> None:
+    with zipfile.ZipFile(SAMPLE) as archive, zipfile.ZipFile(tmp_path / "mal.dotx", "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            out.writestr(info, data)
+    out_path = render_with_template(report, tmp_path / "mal.dotx", tmp_path / "ut.docx")
+    assert "Fjordhelse BHT AS" in _all_text(docx.Document(str(out_path)))
+
+
+@pytest.mark.parametrize("tag, expected", [
+    ("{{ seksjon.videre.overskrift }}", "mangler i denne rapporten"),  # optional part not in this report
+    ("{{ seksjon.bakgrunn.innhold }}", "{{p"),  # formatted paragraphs need the p-tag
+    ("{{ tiltak[5].hva }}", "no element 5"),
+])
+def test_other_template_mistakes_are_explained(report, tmp_path: Path, tag: str, expected: str) -> None:
+    path = _broken(tmp_path, tag, where="body")
+    with pytest.raises(EkspertrapportError) as info:
+        render_with_template(report, path, tmp_path / "ut.docx")
+    assert expected in info.value.message and not (tmp_path / "ut.docx").exists()
+    if "tiltak[5]" not in tag:
+        assert tag in info.value.message and "avsnitt" in info.value.message

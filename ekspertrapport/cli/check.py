@@ -81,6 +81,7 @@ def _run_with_progress(report) -> list:
     console = Console(stderr=True)
     if not console.is_terminal or report.total < 2:
         return list(report)
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("Kontrollerer"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -90,7 +91,7 @@ def _run_with_progress(report) -> list:
         rows = []
         for row in report:
             rows.append(row)
-            progress.update(task, completed=len(rows), description=row.path[-40:], refresh=True)
+            progress.update(task, completed=len(rows), description=escape(row.path[-40:]), refresh=True)
     return rows
 
 
@@ -108,6 +109,7 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
     """The rows as a rich table with the summary line; printed to the screen, or returned as plain text."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from ..intake.output import VERDICT_STYLES
 
@@ -123,8 +125,10 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
         approved = "\n".join(["ja" if row.approval_found else "nei",
                                *(x for x in (row.approved_by, row.approved_at) if x and row.approval_found)])
         privacy = f"{row.findings_by_category.get('health', 0)}/{row.findings_by_category.get('identity', 0)}"
-        table.add_row(row.path, f"[{VERDICT_STYLES.get(row.verdict.value, '')}]{row.verdict.value}[/]",
-                      row.signature, approved, str(row.measures_count), privacy, "\n".join(f"• {r}" for r in row.reasons))
+        # Text, not markup: file names and reasons may hold «[...]».
+        table.add_row(Text(row.path), Text(row.verdict.value, style=VERDICT_STYLES.get(row.verdict.value, "")),
+                      row.signature, Text(approved), str(row.measures_count), privacy,
+                      Text("\n".join(f"• {r}" for r in row.reasons)))
     if not to_file:
         console = Console(highlight=False)
         console.print(table)
@@ -152,7 +156,7 @@ def measures() -> None:
     """NAV: tiltak fra låste rapporter, til oppfølging."""
 
 
-@measures.command("export")
+@measures.command("export", short_help="Tiltakene som rader (CSV/JSON), én gang per rapportversjon.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--recursive", "-r", is_flag=True, help="Ta med filer i undermapper.")
 @click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True,

@@ -48,29 +48,31 @@ def lint(files: tuple[str, ...], fmt: str, fail_on: str | None, config_path: str
     from ..document import document_from_path
     from ..lint.config import find_config, read_config
     from ..lint.engine import Linter, LintResult
+    from ..lint.formatters import text as text_format
 
     explicit = read_config(config_path) if config_path else None
     linter = Linter(explicit)
     results: list[LintResult] = []
     texts: dict[str, str] = {}
-    documents = {}
     colour = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    failed_on: list[str] = []
+    levels: list[str] = []  # --fail-on, or each file's configured fail_on
     for path in files:
+        config = None
         try:
             config = explicit or find_config(path)
             document = document_from_path(path)
             result = linter.lint_document(document, malform=malform, config=config)
-            texts[path], documents[path] = document.text, document
+            texts[path] = document.text
         except EkspertrapportError as exc:
             result = LintResult(path, [], malform or "nb", error=exc.message)
             click.echo(f"feil: {exc.message}", err=True)
+        except Exception as exc:  # a bug must not stop the other files from being checked
+            message = f"{path}: intern feil under sjekken ({type(exc).__name__}: {exc}); meld gjerne fra om dette."
+            result = LintResult(path, [], malform or "nb", error=message)
+            click.echo(f"feil: {message}", err=True)
         results.append(result)
-        if result.error is None:
-            failed_on.append((explicit or find_config(path)).fail_on)
-        if fmt == "text":
-            from ..lint.formatters import text as text_format
-
+        levels.append(fail_on or (config.fail_on if config is not None else "error"))
+        if fmt == "text":  # as we go, so a long run shows progress
             click.echo(text_format.render_one(result, colour=colour, text=texts.get(path)), nl=False)
     if fmt == "json":
         from ..lint.formatters import json as json_format
@@ -84,8 +86,7 @@ def lint(files: tuple[str, ...], fmt: str, fail_on: str | None, config_path: str
         _annotate(files[0], results[0], annotate_out)
     if any(r.error is not None for r in results):
         sys.exit(int(ExitStatus.USAGE))
-    ok_results = [r for r in results if r.error is None]
-    if any(r.fails(fail_on or level) for r, level in zip(ok_results, failed_on)):
+    if any(r.fails(level) for r, level in zip(results, levels)):
         sys.exit(int(ExitStatus.FINDINGS))
     sys.exit(int(ExitStatus.OK))
 

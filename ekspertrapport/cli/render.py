@@ -51,8 +51,8 @@ def render(source: Path, out_dir: Path | None, formats: str, template: Path | No
     if template is not None:
         if not template.is_file():
             raise EkspertrapportError(f"{template}: Word-malen finnes ikke.")
-        if template.suffix.lower() != ".docx":
-            raise EkspertrapportError(f"{template}: Word-malen må være en .docx-fil.")
+        if template.suffix.lower() not in (".docx", ".dotx"):
+            raise EkspertrapportError(f"{template}: Word-malen må være en .docx- eller .dotx-fil.")
     _check_not_locked(source)
     report = load_report(source)
     for path in render_report(report, out_dir, chosen, template=template):

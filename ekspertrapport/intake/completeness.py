@@ -136,7 +136,9 @@ _MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august"
 _DATE = (r"(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})\b|\d{4}-\d{2}-\d{2}\b|\d{1,2}\.?\s+(?:"
          + "|".join(_MONTHS) + r")\s+\d{4}\b)")
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
-_NAME = r"(?-i:[A-ZÆØÅ][a-zæøåéèüö'-]+(?:\s+[A-ZÆØÅ][a-zæøåéèüö'-]+){0,3})"
+#: A person's name: up to four capitalised words, stopping at the labels that follow one in a signature block.
+_NOT_NAME = r"(?!Dato\b|Sted\b|Signatur|Underskrift|Godkjenningsm)"
+_NAME = (rf"(?-i:{_NOT_NAME}[A-ZÆØÅ][a-zæøåéèüö'-]+(?:\s+{_NOT_NAME}[A-ZÆØÅ][a-zæøåéèüö'-]+){{0,3}})")
 
 #: The worker's approval: the standard statement and the variants seen in reports, nb and nn.
 APPROVAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
@@ -145,7 +147,9 @@ APPROVAL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECA
     rf"{_WORKER} har (?:lest|lese|lesi)(?: (?:igjennom|gjennom))? rapporten,? og (?:har )?"
     r"(?:ingen|ikke noen|ikkje nokon) (?:innvendinger|innvendingar|innsigelser|merknader|merknadar|kommentarer|kommentarar)",
     # «Rapporten er godkjent av arbeidstaker», «godkjent av arbeidstaker 12.05.2025», «… av arbeidstakaren Kari»
-    rf"(?:godkjent|godkjend|akseptert) av {_WORKER}(?:\s+{_NAME})?",
+    rf"(?:godkjent|godkjend|akseptert) av {_WORKER}(?:\s+(?P<by>{_NAME}))?",
+    # An approval block like ours: «Arbeidstakers godkjenning … Godkjent av: Kari Nordmann  Dato: 12.05.2025»
+    rf"(?:arbeidstakers|arbeidstakaren si) godkjenning\b.{{0,300}}?\b(?:godkjent|godkjend) av:?\s+(?P<by>{_NAME})",
     # «Arbeidstaker har godkjent rapporten», «Arbeidstakaren har godkjent innhaldet i rapporten»
     rf"{_WORKER} har (?:godkjent|godkjend|akseptert) (?:innholdet i |innhaldet i )?rapporten",
     # «Arbeidstaker godkjenner rapporten»
@@ -163,10 +167,7 @@ def find_approval(flat_text: str) -> tuple[str | None, str | None] | None:
         for match in pattern.finditer(flat_text):
             if _NEGATION.search(flat_text[max(0, match.start() - 25):match.start()]):
                 continue
-            by = None
-            name = re.search(rf"{_WORKER}\s+({_NAME})$", match.group(0), re.IGNORECASE)
-            if name:
-                by = name.group(1)
+            by = match.groupdict().get("by")
             window = flat_text[match.end():match.end() + 160]
             return by, _first_date(window)
     return None

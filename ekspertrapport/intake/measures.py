@@ -3,7 +3,9 @@
 Where the measures come from, by file:
 
 - our locked PDF: the payload embedded at approval (``content.meta.tiltak``), after verification;
-- our locked Word copy: the canonical content in its custom properties, after verification;
+- our locked Word copy: the canonical content in its custom properties, after verification (alone,
+  without ``manifest.json`` and the signed PDFs, only its own fingerprint can be checked: ``kilde``
+  says so);
 - a Markdown or Word source in our format: its front matter / parties and measures tables;
 - another tool's report: its measures table (header with «Tiltak» and «Ansvarlig»), where one is found.
 
@@ -33,6 +35,7 @@ COLUMNS: tuple[str, ...] = ("referanse", "versjon", "arbeidsgiver", "orgnr", "hv
                             "oppfolging", "spor", "kilde", "fil", "fingeravtrykk")
 
 SOURCE_LOCKED = "låst rapport"
+SOURCE_WORD_COPY = "låst Word-kopi"  # our Word copy without manifest.json beside it: not verifiable on its own
 SOURCE_SOURCE = "rapportkilde"
 SOURCE_TABLE = "tiltakstabell"
 
@@ -87,6 +90,8 @@ class _Found:
 def export_measures(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
                     trust: str | os.PathLike | None = None) -> MeasuresExport:
     """Measures of the reports in ``paths`` (files and folders), one report version once."""
+    if trust is not None:
+        signature.trust_certificates(os.fspath(trust))
     found = discover([os.fspath(p) for p in paths], recursive=recursive)
     if not found.entries:
         raise EkspertrapportError(f"ingen filer å lese tiltak fra: {' '.join(found.notes) or 'fant ingen filer.'}")
@@ -123,11 +128,12 @@ def _read(path: str, trust: str | None) -> _Found:
     if status.status == signature.SIGNED_INVALID:
         detail = "; ".join(status.reasons) or "verifiseringen feilet"
         raise EkspertrapportError(f"låst rapport som ikke verifiserer (endret etter godkjenning?): {detail}")
-    if status.status == signature.SIGNED_VALID:
+    if status.status == signature.SIGNED_VALID or status.word_copy:
         content = _locked_content(path, status)
         if content is not None:
             meta = content.get("meta") or {}
-            return _from_meta(meta, kilde=SOURCE_LOCKED, version=status.version, fingerprint=status.fingerprint)
+            kilde = SOURCE_LOCKED if status.status == signature.SIGNED_VALID else SOURCE_WORD_COPY
+            return _from_meta(meta, kilde=kilde, version=status.version, fingerprint=status.fingerprint)
 
     from ..document import document_from_path
 
@@ -168,7 +174,6 @@ def _from_meta(meta: dict[str, Any], *, kilde: str, version: Any, fingerprint: s
     employer = meta.get("arbeidsgiver") or {}
     referanse = (meta.get("nav") or {}).get("referanse")
     rows = [_row_from_tiltak(t) for t in meta.get("tiltak") or []]
-    version = int(version) if isinstance(version, str) and version.isdigit() else version
     key = ("fingeravtrykk", fingerprint, version) if fingerprint else ("kilde", referanse, employer.get("navn"),
                                                                        tuple(rows), version)
     return _Found(key, kilde, referanse=referanse, versjon=version, arbeidsgiver=employer.get("navn"),

@@ -19,14 +19,20 @@ def to_json(key: str, rows: Iterable[dict[str, Any]], **extra: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+#: A spreadsheet treats a cell starting with one of these as a formula; text from received reports must not run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value: Any) -> str:
+    """A CSV cell: lists joined with «; », booleans ja/nei, None empty, formula-like text defused with «'»."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nei"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:

@@ -43,6 +43,8 @@ class SignatureStatus:
     payload: dict[str, Any] | None = None
     #: Remarks that are not failures (e.g. a Word copy that cannot be verified on its own).
     notes: list[str] = field(default_factory=list)
+    #: Our locked Word copy found without its manifest: its own fingerprint matches its content property.
+    word_copy: bool = False
 
 
 def our_marks(path: str | Path) -> dict[str, str]:
@@ -60,7 +62,6 @@ _PREFIX = "Ekspertrapport"  # every META_* key of ekspertrapport.lock.payload st
 
 def _pdf_marks(path: str | Path) -> dict[str, str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path), strict=False)
@@ -85,8 +86,8 @@ def _pdf_marks(path: str | Path) -> dict[str, str]:
                     if str(name) == ATTACHMENT_NAME:
                         marks.setdefault("embedded", str(name))
         return marks
-    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, OSError):
-        return {}  # unreadable files are reported by the document reader
+    except Exception:  # noqa: BLE001 - a damaged PDF fails anywhere in pypdf; the document reader reports it
+        return {}
 
 
 def _docx_marks(path: str | Path) -> dict[str, str]:
@@ -122,7 +123,7 @@ def inspect(path: str | Path, *, trust: str | None = None) -> SignatureStatus:
         return SignatureStatus()
     from ..lock.verify import verify_file
 
-    result = verify_file(path, trust=_trust_certificates(trust) if trust else None)
+    result = verify_file(path, trust=trust_certificates(trust) if trust else None)
     details = result.details
     approval = details.get("approval") or {}
     status = SignatureStatus(
@@ -131,7 +132,7 @@ def inspect(path: str | Path, *, trust: str | None = None) -> SignatureStatus:
         signer=(details.get("signer") or {}).get("name") or None,
         approver=approval.get("by"),
         approved_at=approval.get("date"),
-        version=details.get("version") or marks.get(META_VERSION),
+        version=_version(details.get("version") or marks.get(META_VERSION)),
         recipient=details.get("recipient") or marks.get(META_RECIPIENT),
         fingerprint=details.get("fingerprint") or marks.get(META_FINGERPRINT),
     )
@@ -140,11 +141,17 @@ def inspect(path: str | Path, *, trust: str | None = None) -> SignatureStatus:
         # its own fingerprint can be checked, and that passed. Not a failure, and not a valid signature.
         status.status = UNSIGNED
         status.reasons = []
+        status.word_copy = True
         status.notes.append("låst Word-kopi fra ekspertrapport: Word-filer kan ikke signeres og kontrolleres "
                             "bare sammen med manifest.json og de signerte PDF-ene; be om PDF-en")
     if result.valid and Path(path).suffix.lower() == ".pdf":
         status.payload = locked_payload(path)
     return status
+
+
+def _version(value: Any) -> int | str | None:
+    """Version numbers as int (metadata and Word properties carry them as text)."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def _only_manifest_missing(result: Any) -> bool:
@@ -153,7 +160,8 @@ def _only_manifest_missing(result: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _trust_certificates(path: str) -> list[Any]:
+def trust_certificates(path: str) -> list[Any]:
+    """The certificates in a ``--trust`` file (cached per process); EkspertrapportError when unreadable."""
     from ..lock.keys import load_trust_certificates
 
     return load_trust_certificates(path)

@@ -109,9 +109,9 @@ def _mentions_table(text: str) -> bool:
 
 
 def rows_from_docx(path: str | Path) -> list[MeasureRow]:
-    import docx  # python-docx
+    from ..source.docx_safety import open_docx  # the same zip-bomb and macro checks as the Word reader
 
-    document = docx.Document(str(path))
+    document = open_docx(path)
     rows: list[MeasureRow] = []
     for table in document.tables:
         cells = [[cell.text for cell in row.cells] for row in table.rows]

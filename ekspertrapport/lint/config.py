@@ -1,13 +1,12 @@
-"""Lint configuration: ``ekspertrapport.toml`` (table ``[lint]``) or ``[tool.ekspertrapport.lint]`` in
-``pyproject.toml``, found from the input's directory upward, or given with ``--config``.
+"""Lint configuration: ``ekspertrapport.toml`` or ``[tool.ekspertrapport]`` in ``pyproject.toml``,
+found from the input's directory upward, or given with ``--config``.
 
 ```toml
-[lint]
 disable = ["style"]                 # rule ids or prefixes (a category, or «health.»)
 enable = ["style.length"]           # the most specific selector wins
 max_words = 1500                    # style.length warns above this many words
 fail_on = "error"                   # default for --fail-on
-[lint.severity]
+[severity]                          # in pyproject.toml: [tool.ekspertrapport.severity]
 "health.medication" = "warning"
 ```
 Every key is validated (pydantic, ``extra="forbid"``); a broken file is a Norwegian error (exit 2).
@@ -55,33 +54,29 @@ class LintConfig(BaseModel):
 
     def is_enabled(self, rule_id: str) -> bool:
         """The most specific matching selector decides; rules are enabled unless disabled."""
-        best, enabled = -1, True
-        for selectors, value in ((self.disable, False), (self.enable, True)):
-            for selector in selectors:
-                s = selector.strip().rstrip(".")
-                if rule_id == s or rule_id.startswith(s + "."):
-                    if len(s) >= best:
-                        best, enabled = len(s), value
-        return enabled
+        choices = [(s, False) for s in self.disable] + [(s, True) for s in self.enable]
+        return _most_specific(choices, rule_id, True)
 
     def severity_for(self, rule_id: str, default: str) -> str:
-        best, severity = -1, default
-        for selector, value in self.severity.items():
-            s = selector.strip().rstrip(".")
-            if (rule_id == s or rule_id.startswith(s + ".")) and len(s) > best:
-                best, severity = len(s), value
-        return severity
+        return _most_specific(list(self.severity.items()), rule_id, default)
+
+
+def _most_specific(choices: list[tuple[str, Any]], rule_id: str, default: Any) -> Any:
+    """The value of the longest selector that names ``rule_id`` (later entries win ties)."""
+    from .rules import selector_matches
+
+    best, value = -1, default
+    for selector, choice in choices:
+        length = len(selector.strip().rstrip("."))
+        if selector_matches(selector, rule_id) and length >= best:
+            best, value = length, choice
+    return value
 
 
 def parse_config(data: dict[str, Any], source: str) -> LintConfig:
-    unknown = sorted(set(data) - {"lint"})
-    if unknown:
-        raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: ukjent tabell «{unknown[0]}»; lint-innstillingene står under [lint]")
-    table = data.get("lint", {})
-    if not isinstance(table, dict):
-        raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: lint må være en tabell ([lint])")
+    """Validate the settings table (the top level of ``ekspertrapport.toml``, or ``[tool.ekspertrapport]``)."""
     try:
-        config = LintConfig.model_validate(table)
+        config = LintConfig.model_validate(data)
     except ValidationError as exc:
         raise EkspertrapportError(f"{source}: ugyldig konfigurasjon: {_explain(exc)}") from None
     config._source = source
@@ -94,7 +89,7 @@ _ALLOWED = "tillatt: disable, enable, severity, max_words, fail_on"
 def _explain(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
-        where = ".".join(["lint", *(str(p) for p in err["loc"] if p != "lint")])
+        where = ".".join(str(p) for p in err["loc"]) or "konfigurasjonen"
         kind = err["type"]
         if kind == "extra_forbidden":
             what = f"ukjent innstilling ({_ALLOWED})"
@@ -131,7 +126,9 @@ def read_config(path: str | Path) -> LintConfig:
         raise EkspertrapportError(f"{p}: kan ikke lese konfigurasjonsfilen ({exc.strerror or exc}).") from None
     if p.name == "pyproject.toml":
         section = data.get("tool", {}).get("ekspertrapport", {})
-        return parse_config(section if isinstance(section, dict) else {"lint": section}, f"{p} [tool.ekspertrapport]")
+        if not isinstance(section, dict):
+            raise EkspertrapportError(f"{p}: ugyldig konfigurasjon: [tool.ekspertrapport] må være en tabell")
+        return parse_config(section, f"{p} [tool.ekspertrapport]")
     return parse_config(data, str(p))
 
 

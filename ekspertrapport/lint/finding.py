@@ -89,7 +89,8 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     Findings of the same rule that overlap are merged into one span. Of overlapping findings in the
     same category, the one with the highest severity, then the longest span (the most specific:
     «Bekhterevs sykdom» over «sykdom»), then the highest score is kept. Across categories both are
-    kept unless one lies wholly inside a stronger one.
+    kept unless one lies strictly inside a longer, stronger one (the same span in two categories, e.g.
+    a clinic read as a name and as treatment, is reported twice: neither is more specific).
     """
     ranked = sorted(findings, key=lambda f: (-severity_rank(f.severity), -(f.end - f.start), -f.score, f.start))
     kept: list[Finding] = []
@@ -106,8 +107,8 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
             if other.category == finding.category:
                 keep = False
                 break
-            if other.start <= finding.start and finding.end <= other.end:
-                keep = False
+            if other.start <= finding.start and finding.end <= other.end and (finding.end - finding.start) < (other.end - other.start):
+                keep = False  # strictly inside a stronger finding of another category
                 break
         if keep:
             kept.append(finding)
@@ -116,12 +117,12 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 
 def _merge(into: Finding, other: Finding) -> None:
     """Grow ``into`` to cover ``other`` (same rule, overlapping); text and line/column follow the start."""
-    full_text_start = into.start
+    old_start = into.start
     new_start, new_end = min(into.start, other.start), max(into.end, other.end)
     # Rebuild the text from both pieces: they overlap, so their union is contiguous.
     first, second = (into, other) if into.start <= other.start else (other, into)
     text = first.text + second.text[first.end - second.start:] if second.end > first.end else first.text
-    if new_start != full_text_start:
+    if new_start != old_start:
         into.line, into.column, into.location = other.line, other.column, other.location
     into.start, into.end, into.text = new_start, new_end, text
     if other.explanation and other.explanation != into.explanation:

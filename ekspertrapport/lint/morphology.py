@@ -16,7 +16,8 @@ Pattern syntax (one pattern per line in ``phrases.txt`` files, tokens separated 
 
     word        the token, lower-cased, exactly          a|b|c     alternatives
     word*       a token starting with "word"              ~word     a token with "word" among its stems
-    @class      a token whose stems are in class_<class>.txt of the same lexicon group
+    @class      a token whose stems are in class_<class>.txt of the same lexicon group (may be an
+                alternative too: "psyken|@kropp")
     _           any word token                            spec?     the token is optional
     !a|b        (zero-width) the next token is none of these
 """
@@ -112,6 +113,11 @@ def transforms() -> tuple[tuple[str, str], ...]:
 
 def variants(entry: str) -> set[str]:
     """The entry and its nynorsk spellings (each transform applied on its own and all together)."""
+    return set(_variants(entry))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _variants(entry: str) -> frozenset[str]:
     out = {entry}
     combined = entry
     for src, dst in transforms():
@@ -119,7 +125,7 @@ def variants(entry: str) -> set[str]:
             out.add(entry.replace(src, dst))
             combined = combined.replace(src, dst)
     out.add(combined)
-    return out
+    return frozenset(out)
 
 
 def deletions(word: str) -> set[str]:
@@ -166,7 +172,7 @@ class Lexicon:
             self.exact.setdefault(entry, Hit(tag, entry))
             return
         target = getattr(self, table)
-        for v in variants(entry.lower()):
+        for v in {w for e in variants(entry.lower()) for w in (e, e.replace("-", ""))}:
             target.setdefault(v, Hit(tag, entry))
             if table == "words" and len(v) >= FUZZY_MIN:
                 for d in deletions(v):
@@ -207,7 +213,7 @@ class Lexicon:
         if text in self.exact:
             return self.exact[text]
         lower = text.lower()
-        if not any(c.isalpha() for c in lower) or self._excluded(lower):
+        if not any(c.isalpha() for c in lower) or (lower not in self.words and self._excluded(lower)):
             return None
         if "-" in text or "/" in text:
             return self._lookup_parts(text)
@@ -240,6 +246,10 @@ class Lexicon:
         return None
 
     def _word(self, lower: str, compounds: bool = True, suffix: bool = False) -> Hit | None:
+        if lower in self.words:
+            return self.words[lower]
+        if self._excluded(lower):
+            return None
         candidates = stems(lower)
         for s in candidates:
             if s in self.words:
@@ -324,6 +334,7 @@ class Spec:
     classes: frozenset[str] = frozenset()  # @class
 
 
+@functools.lru_cache(maxsize=100_000)
 def parse_spec(raw: str) -> Spec:
     optional = raw.endswith("?") and len(raw) > 1
     raw = raw[:-1] if optional else raw
@@ -336,7 +347,7 @@ def parse_spec(raw: str) -> Spec:
         if alt.startswith("@"):
             classes.add(alt[1:])
         elif alt.startswith("~"):
-            stem_set |= variants(alt[1:])
+            stem_set |= _variants(alt[1:])
         elif alt.endswith("*") and len(alt) > 1:
             prefixes.append(alt[:-1])
         else:
@@ -377,7 +388,8 @@ class PhraseMatcher:
         for spec in specs:
             if not spec.classes <= self.classes.keys():
                 raise ValueError(f"unknown class in {pattern!r}")
-        self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
+        if first.prefixes:
+            self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
         self._cache.clear()
 
     def candidates(self, lower: str) -> tuple[Phrase, ...]:

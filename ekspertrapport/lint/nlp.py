@@ -35,6 +35,7 @@ _POS_ORDER = ("noun", "verb", "adj", "adv")
 _TABLE = "nb_lemma_exc.json.gz"
 _FORMAT = 2  # bump when the way the cache is built changes
 _CHUNK = 900  # below SQLite's default limit on host parameters
+_SEEN_MAX = 200_000  # forms remembered between texts
 
 
 class LemmaTable:
@@ -45,6 +46,8 @@ class LemmaTable:
         self._db: sqlite3.Connection | None = None
         self._memory: dict[str, str] | None = None
         self._loaded = False
+        #: Forms looked up before (lemma, or None for "not in the table"): most words recur across texts.
+        self._seen: dict[str, str | None] = {}
 
     def _load(self) -> None:
         source = resources.files("spacy_lookups_data") / "data" / _TABLE
@@ -67,14 +70,21 @@ class LemmaTable:
                 self._loaded = True
             if self._memory is not None:
                 return {f: self._memory[f] for f in forms if f in self._memory}
-            assert self._db is not None
-            found: dict[str, str] = {}
-            words = list(forms)
-            for i in range(0, len(words), _CHUNK):
-                chunk = words[i : i + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(f"SELECT form, lemma FROM lemma WHERE form IN ({marks})", chunk))
-            return found
+            seen = self._seen
+            new = [f for f in forms if f not in seen]
+            if new:
+                found = dict(self._query(new))
+                if len(seen) > _SEEN_MAX:
+                    seen.clear()
+                seen.update((f, found.get(f)) for f in new)
+            return {f: lemma for f in forms if (lemma := seen.get(f)) is not None}
+
+    def _query(self, words: list[str]):
+        assert self._db is not None
+        for i in range(0, len(words), _CHUNK):
+            chunk = words[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(f"SELECT form, lemma FROM lemma WHERE form IN ({marks})", chunk)
 
 
 def _cache_dir() -> Path:

@@ -139,8 +139,13 @@ def load_rules() -> dict[str, Rule]:
     return rules
 
 
-def matching_rules(selector: str, rules: dict[str, Rule] | None = None) -> list[str]:
-    """Rule ids a selector names: an exact id, a category (``health``) or an id prefix (``health.``)."""
-    rules = load_rules() if rules is None else rules
+def selector_matches(selector: str, rule_id: str) -> bool:
+    """Whether a selector names a rule: the exact id, a category (``health``) or an id prefix (``health.``)."""
     selector = selector.strip().rstrip(".")
-    return [rid for rid in rules if rid == selector or rid.startswith(selector + ".")]
+    return rule_id == selector or rule_id.startswith(selector + ".")
+
+
+def matching_rules(selector: str, rules: dict[str, Rule] | None = None) -> list[str]:
+    """Rule ids a selector names (see :func:`selector_matches`)."""
+    rules = load_rules() if rules is None else rules
+    return [rid for rid in rules if selector_matches(selector, rid)]

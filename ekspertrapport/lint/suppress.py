@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import EkspertrapportError
 from .finding import Finding
-from .rules import matching_rules
+from .rules import matching_rules, selector_matches
 
 _DIRECTIVE = re.compile(r"<!--\s*ekspertrapport\s*:(?P<body>.*?)-->\Z", re.DOTALL | re.IGNORECASE)
 _ALLOW = re.compile(r"\s*tillat\s+(?P<rules>\S.*?)\s*", re.DOTALL | re.IGNORECASE)
@@ -32,7 +32,7 @@ class Suppression:
     def covers(self, finding: Finding) -> bool:
         if not (self.start <= finding.start < self.end):
             return False
-        return any(finding.rule == s or finding.rule.startswith(s + ".") for s in self.selectors)
+        return any(selector_matches(s, finding.rule) for s in self.selectors)
 
 
 def parse_suppressions(text: str, comments: list[tuple[int, int, str]], path: str = "<tekst>") -> list[Suppression]:

@@ -31,16 +31,12 @@ from lxml import etree
 from ..errors import EkspertrapportError
 from ..fileio import atomic_write_bytes
 from ..report import Report
-from ..source.docx_safety import check_docx
+from ..source.docx_safety import as_document, check_docx
 from .content import ReportView, build_view
 from .markdown_blocks import Block, Heading, ListBlock, Paragraph, Quote, Run
 
 _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _OPEN_RE = re.compile(r"\{[{%#]")
-
-
-def _options_get(options: Any, name: str, default: Any) -> Any:
-    return getattr(options, name, default) if options is not None else default
 
 
 # -- context ----------------------------------------------------------------------------------------
@@ -231,17 +227,35 @@ def _template_paragraphs(docx) -> list[tuple[str, str]]:
     return out
 
 
-def _find_tag(paragraphs: list[tuple[str, str]], name: str | None, attribute: bool) -> tuple[str, str] | None:
-    """The first tag using ``name``: as an attribute (``x.name``) or as a variable of its own."""
+def _find_tags(paragraphs: list[tuple[str, str]], name: str | None, attribute: bool) -> list[tuple[str, str]]:
+    """Tags using ``name``: as an attribute (``x.name``) or as a variable of its own; (tag, where)."""
     if name is None:
-        return None
+        return []
     escaped = re.escape(name)
     pattern = re.compile(rf"\.{escaped}\b|\[['\"]{escaped}['\"]\]" if attribute else rf"(?<![\w.]){escaped}\b")
-    for where, text in paragraphs:
-        for match in _TAG_RE.finditer(text):
-            if pattern.search(match.group()):
-                return match.group(), where
-    return None
+    return [(match.group(), where) for where, text in paragraphs for match in _TAG_RE.finditer(text)
+            if pattern.search(match.group())]
+
+
+def _where(found: list[tuple[str, str]]) -> str:
+    if not found:
+        return "i malen"
+    if len(found) == 1:
+        return f"i taggen «{found[0][0]}» ({found[0][1]})"
+    listed = ", ".join(f"«{tag}» ({where})" for tag, where in found[:4])
+    return f"i en av taggene {listed}"
+
+
+def _undefined_message(template_path: Path, exc: jinja2.UndefinedError, paragraphs) -> str:
+    text = str(exc)
+    name, attribute = _undefined_name(text)
+    see = "Se docs/leverandormal.md for variablene som finnes (stavemåten må være nøyaktig)."
+    if name and text.startswith("'None' has no attribute"):
+        return (f"{template_path}: «{name}» brukes på noe som mangler i denne rapporten {_where(_find_tags(paragraphs, name, True))} "
+                "(f.eks. seksjon.videre når den valgfrie delen ikke er med); sett taggen inne i {%p if … %} … {%p endif %}.")
+    if name:
+        return f"{template_path}: ukjent variabel «{name}» {_where(_find_tags(paragraphs, name, attribute))}. {see}"
+    return f"{template_path}: feil i en tagg i malen ({text}). {see}"
 
 
 def _broken_tag(paragraphs: list[tuple[str, str]], env: jinja2.Environment) -> tuple[str, str] | None:
@@ -293,13 +307,28 @@ def _undefined_name(message: str) -> tuple[str | None, bool]:
     return (match.group(1), False) if match else (None, False)
 
 
+_PARAGRAPH_VALUE_RE = re.compile(r"\{\{(?!p\s)[^}]*\b(innhold|merknader)\b[^}]*\}\}")
+
+
+def _check_paragraph_tags(template, template_path: Path, paragraphs) -> None:
+    """Formatted paragraphs inserted with {{ }} instead of {{p }} end up inside a run: Word would refuse it."""
+    rendered = template.docx  # not get_docx(): after rendering that reloads the template
+    parts = [rendered.element] + [s.header._element for s in rendered.sections] + [s.footer._element for s in rendered.sections]
+    for element in parts:
+        if any(True for run in element.iter(qn("w:r")) for _ in run.iter(qn("w:p"))):
+            found = [(m.group(), where) for where, text in paragraphs for m in _PARAGRAPH_VALUE_RE.finditer(text)]
+            raise EkspertrapportError(
+                f"{template_path}: formatert innhold må settes inn med «{{{{p … }}}}» alene i et avsnitt "
+                f"{_where(found)}; skriv f.eks. «{{{{p s.innhold }}}}».")
+
+
 # -- entry point ------------------------------------------------------------------------------------
 def render_with_template(report: Report, template_path: str | Path, out_path: str | Path, options: Any = None) -> Path:
     """Render ``report`` into the provider template at ``template_path`` and write ``out_path`` atomically."""
     from docxtpl import DocxTemplate
 
     template_path = Path(template_path)
-    data = check_docx(template_path)
+    data = as_document(check_docx(template_path))
     try:
         template = DocxTemplate(io.BytesIO(data))
         template.init_docx()
@@ -316,21 +345,23 @@ def render_with_template(report: Report, template_path: str | Path, out_path: st
     try:
         context = build_context(report, view, _ParagraphWriter(template.get_docx()))
         template.render(context, env, autoescape=True)
+        _check_paragraph_tags(template, template_path, paragraphs)
         buffer = io.BytesIO()
         template.save(buffer)
     except jinja2.UndefinedError as exc:
-        name, attribute = _undefined_name(str(exc))
-        found = _find_tag(paragraphs, name, attribute)
-        where = f"i taggen «{found[0]}» ({found[1]})" if found else "i malen"
-        raise EkspertrapportError(
-            f"{template_path}: ukjent variabel «{name or exc}» {where}. Se docs/leverandormal.md for variablene "
-            "som finnes (stavemåten må være nøyaktig).") from None
+        raise EkspertrapportError(_undefined_message(template_path, exc, paragraphs)) from None
     except jinja2.TemplateSyntaxError as exc:
         found = _broken_tag(paragraphs, env) or _unclosed_block(paragraphs)
-        where = f"i taggen «{found[0]}» ({found[1]})" if found else "i malen"
+        where = _where([found] if found else [])
         raise EkspertrapportError(
             f"{template_path}: feil i malens jinja2-tagger {where}: {(exc.message or '').rstrip('.')}. Sjekk at hver «{{{{» har «}}}}», "
             "hver «{%» har «%}», og at hver {% for %}/{% if %} er avsluttet med {% endfor %}/{% endif %}.") from None
     except jinja2.TemplateError as exc:
         raise EkspertrapportError(f"{template_path}: Word-malen kunne ikke fylles ut ({exc}).") from None
+    except (etree.XMLSyntaxError, ValueError, KeyError, IndexError) as exc:
+        # docxtpl produced XML Word cannot use, typically a {%p %}/{%tr %}/{{p }} tag that shares its
+        # paragraph or row with other text.
+        raise EkspertrapportError(
+            f"{template_path}: Word-malen kunne ikke fylles ut ({type(exc).__name__}: {exc}). Sjekk at tagger som "
+            "{%p …%}, {%tr …%} og {{p …}} står alene i sitt avsnitt eller sin tabellrad.") from None
     return atomic_write_bytes(out_path, buffer.getvalue())

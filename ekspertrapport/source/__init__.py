@@ -11,11 +11,11 @@ from ..report import Report
 def load_report(path: str | Path) -> Report:
     """Load and strictly validate a report source of any supported kind (.md, .docx)."""
     suffix = Path(path).suffix.lower()
-    if suffix == ".docx":
+    if suffix in (".docx", ".dotx"):
         from .docx import load_report as load_docx_report
 
         return load_docx_report(path)
-    if suffix in (".doc", ".docm", ".dot", ".dotm"):
+    if suffix in (".doc", ".docm", ".dot", ".dotm"):  # the Word reader explains each of these
         raise EkspertrapportError(
             f"{path}: {suffix}-filer støttes ikke; åpne filen i Word og lagre den som Word-dokument (.docx) uten makroer."
         )

@@ -12,7 +12,7 @@ placeholders: not content, and not linted; so are paragraphs that are a typed HT
 <regel> -- begrunnelse -->`` covers the next paragraph, and a Word comment whose text starts with
 ``ekspertrapport: tillat <regel> -- begrunnelse`` covers the paragraph it is anchored in. A Word file that does not follow the skeleton is still
 linted as text; the report parts that could not be found are reported as problems, located by
-paragraph/table («tabell 1, rad 2») instead of line numbers.
+paragraph/table («partstabellen, rad 2 (Organisasjonsnummer)», «avsnitt 12») instead of line numbers.
 """
 
 from __future__ import annotations
@@ -91,25 +91,47 @@ def _known_heading(text: str) -> bool:
                                                       or norm in APPROVAL_HEADINGS)
 
 
+_INLINE_SPECIAL_RE = re.compile(r"([\\`*_<\[\]])")
+_LINE_START_RE = re.compile(r"^(\s*)(?:(#|[-+>](?=\s))|(\d+)([.)])(?=\s))", re.MULTILINE)
+
+
+def _escape(text: str) -> str:
+    """Word text is plain text: escape what Markdown would read as markup («1. januar» is not a list)."""
+    text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
+
+    def line_start(match: re.Match) -> str:
+        if match.group(2):
+            return f"{match.group(1)}\\{match.group(2)}"
+        return f"{match.group(1)}{match.group(3)}\\{match.group(4)}"
+
+    return _LINE_START_RE.sub(line_start, text)
+
+
 def _paragraph_markdown(block: Block) -> str:
     """The paragraph as Markdown: bold/italic runs marked, deleted text left out.
 
     A paragraph that is italic throughout is taken as plain: that is what typing over the skeleton's
     grey italic guidance gives, and nobody emphasises a whole paragraph on purpose.
     """
-    out: list[str] = []
-    visible = [p for p in block.pieces if not p.deleted and block.text[p.start - block.start:p.end - block.start].strip()]
-    all_italic = bool(visible) and all(p.italic for p in visible)
+    spans: list[list] = []  # [text, bold, italic], adjacent pieces with the same formatting merged
     for piece in block.pieces:
         if piece.deleted:
             continue
         text = block.text[piece.start - block.start:piece.end - block.start]
-        marker = ("**" if piece.bold else "") + ("*" if piece.italic and not all_italic else "")
-        if marker and text.strip():
-            lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.DOTALL).groups()
-            text = f"{lead}{marker}{core}{marker[::-1]}{trail}"
-        out.append(text)
-    text = "".join(out).replace("****", "").strip()
+        if spans and (spans[-1][1], spans[-1][2]) == (piece.bold, piece.italic):
+            spans[-1][0] += text
+        else:
+            spans.append([text, piece.bold, piece.italic])
+    visible = [span for span in spans if span[0].strip()]
+    all_italic = bool(visible) and all(span[2] for span in visible)
+    out: list[str] = []
+    for text, bold, italic in spans:
+        marker = ("**" if bold else "") + ("*" if italic and not all_italic else "")
+        lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.DOTALL).groups()
+        if core:
+            core = f"{marker}{_escape(core)}{marker[::-1]}"
+        out.append(lead + core + trail)
+    text = "".join(out).strip()
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
@@ -203,11 +225,11 @@ class _Reader:
                 _, number, group = item
                 rows = table_cells(group)
                 if is_parties_table(rows):
-                    self._parties(rows, number)
+                    self._parties(rows)
                 elif is_measures_table(rows):
-                    self._measures(rows, number)
+                    self._measures(rows)
                 elif current is not None:
-                    lines = [" | ".join(c.text.replace("\n", " ") for c in row) for row in rows]
+                    lines = [" | ".join(_escape(c.text.replace("\n", " ")) for c in row) for row in rows]
                     current[3].append("\n" + "\n".join(line for line in lines if line.strip(" |")) + "\n")
                 last_kind = None
                 continue
@@ -232,7 +254,7 @@ class _Reader:
                 key = match_heading(text)
                 if key in seen:
                     self.problem(f"delen «{text}» står to ganger (første gang i {seen[key]}); slå dem sammen",
-                                 describe_location(block.location), block.start, key)
+                                 describe_location(block.location), block.start)
                     mode = "outside"
                     continue
                 if key:
@@ -258,16 +280,16 @@ class _Reader:
         close(body_end)
         return sections
 
-    def _parties(self, rows: list[list[Cell]], number: int) -> None:
+    def _parties(self, rows: list[list[Cell]]) -> None:
         if self.parties_found:
             return
         self.parties_found = True
-        values, labels, nynorsk = read_parties(rows, number)
+        values, labels, nynorsk = read_parties(rows)
         self.nynorsk = nynorsk
         for path, cell in labels:
             if cell.span:
                 self.masked.append(cell.span)
-            where = (f"tabell {number}, rad {cell.row} ({cell.text})", cell.text, cell.blocks[0].start)
+            where = (f"partstabellen, rad {cell.row} ({cell.text})", cell.text, cell.blocks[0].start)
             self.label_text[".".join(map(str, path))] = cell.text
             self.fields.setdefault(".".join(map(str, path)), where)
             self.fields.setdefault(path[0], where)  # a whole group missing: located at its first row
@@ -285,17 +307,16 @@ class _Reader:
             if value.path[-1] not in PROSE_FIELDS and value.cell.span:
                 self.masked.append(value.cell.span)
 
-    def _measures(self, rows: list[list[Cell]], number: int) -> None:
+    def _measures(self, rows: list[list[Cell]]) -> None:
         if self.measures_found:
             return
         self.measures_found = True
         for cell in rows[0]:
             if cell.span:
                 self.masked.append(cell.span)
-        malform = "nn" if self.nynorsk else "nb"
         if rows[0] and rows[0][0].blocks:
             self.lines[("tiltak",)] = self.line(rows[0][0].blocks[0].start)
-        for measure in read_measures(rows, number, malform):
+        for measure in read_measures(rows):
             self.measures.append(measure.values)
             first = next(iter(measure.cells.values()))
             self.lines[("tiltak", measure.index)] = self.line(first.blocks[0].start)
@@ -441,3 +462,7 @@ def load_report(path: str | Path) -> Report:
 
 
 READERS[".docx"] = document_from_docx
+# Word templates are read like documents; for .doc and macro files the checks give the precise message
+# («lagre som .docx», «makroer støttes ikke») instead of «filtypen støttes ikke».
+for _suffix in (".dotx", ".doc", ".dot", ".docm", ".dotm"):
+    READERS[_suffix] = document_from_docx

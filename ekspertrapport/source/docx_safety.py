@@ -98,6 +98,7 @@ def check_docx(path: str | Path) -> bytes:
             f"{MAX_TOTAL_BYTES // (1024 * 1024)} MiB; mulig «zip-bombe»); filen avvises.")
     total = 0
     content_types = b""
+    strict = False
     try:
         for info in infos:
             if info.is_dir():
@@ -110,6 +111,8 @@ def check_docx(path: str | Path) -> bytes:
                     "(mulig «zip-bombe»); filen avvises.")
             if info.filename == "[Content_Types].xml":
                 content_types = content.lower()
+            elif info.filename == "word/document.xml" and b"purl.oclc.org/ooxml/wordprocessingml" in content[:4096]:
+                strict = True
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError,
             RuntimeError) as exc:  # RuntimeError: an encrypted zip entry
         raise EkspertrapportError(
@@ -119,7 +122,31 @@ def check_docx(path: str | Path) -> bytes:
         raise EkspertrapportError(
             f"{p}: dokumentet er makroaktivert (Word med makroer), som ikke støttes, og makroer kjøres eller "
             "beholdes aldri. Lagre det som Word-dokument (.docx) uten makroer.")
+    if strict:
+        raise EkspertrapportError(
+            f"{p}: dokumentet er lagret som «Strict Open XML-dokument», som ikke støttes. Åpne det i Word og "
+            "lagre det som vanlig Word-dokument (.docx).")
     return data
+
+
+_DOTX_TYPE = b"wordprocessingml.template.main+xml"
+_DOCX_TYPE = b"wordprocessingml.document.main+xml"
+
+
+def as_document(data: bytes) -> bytes:
+    """A Word template (.dotx, saved under any name) opened as a document: only its content type differs."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+        if _DOTX_TYPE not in types:
+            return data
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                content = archive.read(info)
+                if info.filename == "[Content_Types].xml":
+                    content = types.replace(_DOTX_TYPE, _DOCX_TYPE)
+                out.writestr(info, content)
+    return buffer.getvalue()
 
 
 def open_docx(path: str | Path):
@@ -127,7 +154,7 @@ def open_docx(path: str | Path):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    data = check_docx(path)
+    data = as_document(check_docx(path))
     try:
         return docx.Document(io.BytesIO(data))
     except PackageNotFoundError:

@@ -170,8 +170,8 @@ class FieldValue:
     where: str
 
 
-def read_parties(rows: list[list[Cell]], table: int) -> tuple[list[FieldValue], list[tuple[tuple, Cell]], bool]:
-    """(filled fields, (path, label cell) pairs, nynorsk labels seen) of the parties table number ``table``."""
+def read_parties(rows: list[list[Cell]]) -> tuple[list[FieldValue], list[tuple[tuple, Cell]], bool]:
+    """(filled fields, (path, label cell) pairs, nynorsk labels seen) of the parties table."""
     values, labels, nynorsk = [], [], False
     for row in rows:
         if len(row) < 2:
@@ -187,7 +187,7 @@ def read_parties(rows: list[list[Cell]], table: int) -> tuple[list[FieldValue], 
         if not text:
             continue
         value: object = text
-        where = f"tabell {table}, rad {row[0].row} ({row[0].text})"
+        where = f"partstabellen, rad {row[0].row} ({row[0].text})"
         if path == ("periode",):
             match = PERIOD_RE.search(text)
             if match:
@@ -217,7 +217,7 @@ class MeasureRow:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (field, where, message)
 
 
-def read_measures(rows: list[list[Cell]], table: int, malform: str) -> list[MeasureRow]:
+def read_measures(rows: list[list[Cell]]) -> list[MeasureRow]:
     header = [MEASURE_COLUMNS.get(normalise_heading(c.text)) for c in rows[0]]
     measures: list[MeasureRow] = []
     group: str | None = None  # spor from a group heading row («Tilbake til samme arbeid ...»)
@@ -230,7 +230,7 @@ def read_measures(rows: list[list[Cell]], table: int, malform: str) -> list[Meas
         if found is not None:  # a group heading row (one merged cell) as in the rendered report
             group = found.value
             continue
-        measure = MeasureRow(len(measures), {}, cells, f"tabell {table}, rad {row[0].row}")
+        measure = MeasureRow(len(measures), {}, cells, f"tiltakstabellen, rad {row[0].row}")
         if group is not None and "spor" not in cells:
             measure.values["spor"] = group
         for name, cell in cells.items():

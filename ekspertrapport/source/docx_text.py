@@ -293,9 +293,12 @@ def extract(document) -> Extracted:
 
 
 def describe_location(location: dict | None) -> str:
-    """A location in words for messages: «tabell 1, rad 2, celle 2», «avsnitt 12», «topptekst (header1)»."""
+    """A location in words for messages: «tabell 1, rad 2, celle 2», «avsnitt 12», «topptekst (header1)»,
+    «side 3» (PDF)."""
     if not location:
         return "dokumentet"
+    if "page" in location:
+        return f"side {location['page']}"
     words = []
     part = location.get("part")
     if part:

@@ -55,15 +55,17 @@ class PdfSource:
 
 
 @contextlib.contextmanager
-def _quiet_pypdf():
-    """pypdf logs a warning for every oddity in a damaged PDF; we report problems ourselves."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+def _quiet_pdf_libraries():
+    """pypdf and pdfminer log a warning for every oddity in a damaged PDF; we report problems ourselves."""
+    loggers = [logging.getLogger(name) for name in ("pypdf", "pdfminer")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _open(path: Path):
@@ -99,7 +101,7 @@ def _open(path: Path):
 
 def read_pdf(path: str | Path) -> PdfSource:
     """Check and read a PDF (raises EkspertrapportError for files that cannot be read)."""
-    with _quiet_pypdf():
+    with _quiet_pdf_libraries():
         return _read_pdf(Path(path))
 
 
@@ -181,6 +183,11 @@ def _parse(source: PdfSource, data: bytes) -> ParsedSource | None:
     front = _parties(text[:headings[0][0]], parsed.malform)
     measures_at = next((pos for pos, _, kind in headings if kind == "measures"), None)
     front["tiltak"] = _measures(data, source, measures_at) if measures_at is not None else []
+    if measures_at is not None and not front["tiltak"]:
+        after = next((pos for pos, _, _ in headings if pos > measures_at), len(text))
+        if text[measures_at:after].strip().count("\n") >= 1:
+            problem("fant tekst under «Forslag til tiltak», men kunne ikke lese den som en tiltakstabell "
+                    "(kolonnene Tiltak | Ansvarlig | Frist | Oppfølging); kontroller tiltakene manuelt", measures_at, "tiltak")
     parsed.front_matter = front
     try:
         parsed.meta = FrontMatter.model_validate(front)
@@ -237,7 +244,10 @@ def _parties(preamble: str, malform: str) -> dict:
 
 def _measures(data: bytes, source: PdfSource, offset: int) -> list[dict]:
     """Rows of the measures table, from word positions on the page(s) after the heading (best effort)."""
-    measures = _measure_rows(data, source, offset)
+    try:
+        measures = _measure_rows(data, source, offset)
+    except Exception:  # noqa: BLE001 - best effort: a table pdfminer cannot read is reported as missing measures
+        return []
     for row in measures:
         if "frist" in row:
             row["frist"] = parse_date(row["frist"])

@@ -94,7 +94,7 @@ class _Anchors:
             node.text = text[:k]
             node.set(XML_SPACE, "preserve")
             node.addnext(new)
-            index = self.pieces.index(piece)
+            index = bisect.bisect_left(self.starts, piece.start)  # starts are unique: pieces are never empty
             right = Piece(offset, piece.end, new, piece.bold, piece.italic, piece.deleted, piece.inserted)
             piece.end = offset
             self.pieces.insert(index + 1, right)

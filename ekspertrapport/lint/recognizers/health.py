@@ -67,11 +67,11 @@ class LexiconRecognizer(EntityRecognizer):
         group = self.group
         spans: list[Span] = []
         lookup = group.lexicon.lookup
-        for tok in tokens:
+        for n, tok in enumerate(tokens):
             if not tok.text[:1].isalnum():
                 continue
             hit = lookup(tok.text)
-            if hit is not None and self.accept_token(tok, hit.tag, text):
+            if hit is not None and self.accept_token(tokens, n, hit.tag):
                 spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
         for i, j, phrase in group.phrases.find(tokens):
             if self.accept_phrase(tokens, i, j, phrase.tag):
@@ -79,7 +79,7 @@ class LexiconRecognizer(EntityRecognizer):
         spans.extend(self.extra_spans(text, tokens, spans))
         return merge(spans)
 
-    def accept_token(self, tok: Token, tag: str, text: str) -> bool:
+    def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
         return True
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
@@ -174,6 +174,35 @@ class HealthRecognizer(LexiconRecognizer):
         "health.substance",
     ]
 
+    #: Words just before a hit that make it general HMS talk, not about a person ("forebygging av
+    #: muskel- og skjelettplager").
+    GENERAL_CONTEXT = ("forebygg", "førebygg", "forebyggende", "førebyggjande")
+
+    #: "personer med psykiske lidelser": a group of people (often the workplace's users), not a person.
+    GROUP_NOUNS = frozenset(
+        "personer personar mennesker menneske brukere brukarar pasienter pasientar elever elevar barn born ungdommer "
+        "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar".split()
+    )
+
+    def _general(self, tokens: list[Token], i: int, j: int) -> bool:
+        """Prevention talk, or a group of people: "personer med demens", "tar blodprøver av pasienter"."""
+        before = tokens[max(0, i - 6) : i]
+        if any(t.lower.startswith(self.GENERAL_CONTEXT) for t in before):
+            return True
+        if any(before[k].lower in self.GROUP_NOUNS and before[k + 1].lower == "med" for k in range(len(before) - 1)):
+            return True
+        after = [t.lower for t in tokens[j : j + 4] if t.lower not in ("alle", "våre", "dei", "de")]
+        return any(
+            after[k] in ("av", "på", "hos", "for", "til") and after[k + 1] in self.GROUP_NOUNS
+            for k in range(len(after) - 1)
+        )
+
+    def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
+        return not self._general(tokens, n, n + 1)
+
+    def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
+        return not self._general(tokens, i, j)
+
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
         from ekspertrapport.codes import imported_codes
@@ -233,3 +262,12 @@ class HealthRecognizer(LexiconRecognizer):
 def build_recognizers(language: str) -> list[EntityRecognizer]:
     """The engine's entry point for this module (see ``recognizers/__init__.py``)."""
     return [HealthRecognizer(supported_language=language)]
+
+
+def lexicon_rule(word: str) -> str | None:
+    """The health rule a single word belongs to ("Lyrica" → ``health.medication``), or None.
+
+    For other recognizers that should leave health terms alone (a drug name is not a person's name).
+    """
+    hit = HealthRecognizer._group().lexicon.lookup(word)
+    return hit.tag if hit else None

@@ -115,7 +115,8 @@ class PhoneRecognizer(_Recognizer):
                     self.AMOUNT_AFTER.match(text[match.end():match.end() + 12]):
                 continue
             context = _near(self.CONTEXT, text, match.start(), 30)
-            if context is None and (match.group().startswith(("+", "00")) is False) and _looks_like_date(digits):
+            international = match.group().startswith(("+", "00"))
+            if context is None and not international and _looks_like_date(digits):
                 continue
             why = f"norsk telefonnummer ved «{context.group()}»" if context else "norsk telefonnummer (8 siffer)"
             results.append(_result(self, self.ENTITY, match.start(), match.end(), 0.9 if context else 0.7, why))
@@ -123,7 +124,9 @@ class PhoneRecognizer(_Recognizer):
 
 
 def _looks_like_date(digits: str) -> bool:
-    """``20250314`` or ``14032025``: an 8-digit date, not a phone number."""
+    """``20250314``, ``14032025`` or ``2024 2025``: dates or years, not a phone number."""
+    if all(1900 <= int(half) <= 2100 for half in (digits[:4], digits[4:])):
+        return True
     for year, month, day in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
         y, m, d = int(year), int(month), int(day)
         if 1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
@@ -171,7 +174,7 @@ class AddressRecognizer(_Recognizer):
         name = r"[A-ZÆØÅ][\wæøåÆØÅéü.-]*"
         self.street = re.compile(
             rf"\b(?:(?:{name}\s+){{1,2}}(?:{endings})\b|{name}(?:{endings}))"
-            rf"\s+\d{{1,4}}(?:\s?[A-Za-z])?\b(?:,?\s+\d{{4}}\s+[A-ZÆØÅ][\wæøå-]+)?"
+            rf"\s+\d{{1,4}}(?:[A-Za-z]|\s[A-Z])?\b(?:,?\s+\d{{4}}\s+[A-ZÆØÅ][\wæøå-]+)?"
         )
         self.postcode = re.compile(r",?\s+\d{4}\s+[A-ZÆØÅ]")
 

@@ -76,14 +76,22 @@ class PersonNameFinder:
         self.given = _read_lexicon("fornavn.txt")
         self.org_words = _read_lexicon("organisasjonsord.txt")
         self._org_heads = tuple(w for w in self.org_words if len(w) >= 5)
+        self.eponym_heads = _read_lexicon("eponym_etterord.txt")
         self._lock = threading.Lock()
 
     # -- candidates -------------------------------------------------------------------------
     def _is_not_name(self, lower: str) -> bool:
-        if lower in self.not_name:
-            return True
-        return any(lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM and lower[: -len(e)] in self.not_name
-                   for e in _ENDINGS)
+        """A role, title, organisation or place word, also inflected or in the genitive ("Lederens")."""
+        forms = [lower, _strip_genitive(lower)]
+        if lower.endswith("s") and len(lower) > _MIN_STEM:
+            forms.append(lower[:-1])
+        for form in forms:
+            if form in self.not_name:
+                return True
+            if any(form.endswith(e) and len(form) - len(e) >= _MIN_STEM and form[: -len(e)] in self.not_name
+                   for e in _ENDINGS):
+                return True
+        return False
 
     def _is_org_word(self, text: str) -> bool:
         """An organisation word, also as the head of a compound ("Folkeparti", "Polarinstitutt")."""
@@ -99,7 +107,11 @@ class PersonNameFinder:
         return False
 
     def _is_given(self, lower: str) -> bool:
-        """A given name from our list, also in the genitive ("Olas", "Lars'")."""
+        """A given name from our list, also in the genitive ("Olas", "Lars'") or joined ("Kjell-Arne")."""
+        if "-" in lower:
+            parts = lower.split("-")
+            return all(parts) and self._is_given(parts[0]) and all(p in self.given for p in parts[1:-1]) \
+                and self._is_given(parts[-1])
         return (lower in self.given or _strip_genitive(lower) in self.given
                 or (lower.endswith("s") and lower[:-1] in self.given))
 
@@ -133,9 +145,11 @@ class PersonNameFinder:
             return True
         if self._is_not_name(lower):
             return False
-        if self._sentence_initial(toks, i) and (lower in self.common or lower.endswith(_NOUN_ENDINGS)):
-            return False
-        return True
+        return not (self._sentence_initial(toks, i) and self._common_start(lower))
+
+    def _common_start(self, lower: str) -> bool:
+        """A common word or noun, not a name, at the start of a sentence ("Kollegene", "Dette")."""
+        return not self._is_given(lower) and (lower in self.common or lower.endswith(_NOUN_ENDINGS))
 
     # -- model ------------------------------------------------------------------------------
     def _windows(self, toks: _Tokens) -> list[tuple[int, int]]:
@@ -176,9 +190,11 @@ class PersonNameFinder:
         with self._lock:  # spaCy's vocab/string store is not safe for concurrent writes
             docs = list(self.ner.pipe(docs, batch_size=256))
         spans: list[tuple[int, int]] = []  # token spans in `toks`
+        other: set[int] = set()  # tokens the model takes for another kind of name (place, org, ...)
         for (a, _), window in zip(windows, docs):
             for ent in window.ents:
                 if ent.label_ != "PER":  # the model also knows other proper names (ANNET)
+                    other.update(range(a + ent.start, a + ent.end))
                     continue
                 span = self._clean(toks, a + ent.start, a + ent.end)
                 if span:
@@ -192,7 +208,7 @@ class PersonNameFinder:
             hits.append(NameHit(toks.starts[s], toks.ends[e - 1], MODEL_SCORE,
                                 f"navnemodell (NorNE): «{toks.span_text(s, e)}»"))
         for i in toks.upper_initial():  # a listed given name mid-sentence that the model missed
-            if i in taken or not self._is_given(toks.word(i).lower()):
+            if i in taken or i in other or not self._is_given(toks.word(i).lower()):
                 continue
             if not self._capitalised(toks.word(i)) or self._sentence_initial(toks, i):
                 continue
@@ -200,6 +216,8 @@ class PersonNameFinder:
             while e < len(toks) and e not in taken and self._capitalised(toks.word(e)) \
                     and not self._is_not_name(toks.word(e).lower()):
                 e += 1
+            if self._eponym(toks, e):
+                continue
             taken.update(range(i, e))
             hits.append(NameHit(toks.starts[i], toks.ends[e - 1], LIST_SCORE,
                                 f"fornavnsliste: «{toks.span_text(i, e)}»"))
@@ -208,7 +226,8 @@ class PersonNameFinder:
 
     def _clean(self, toks: _Tokens, s: int, e: int) -> tuple[int, int] | None:
         """Trim titles/punctuation around a predicted span; None when nothing name-like is left."""
-        while s < e and (not self._capitalised(toks.word(s)) or self._is_not_name(toks.word(s).lower())):
+        while s < e and (not self._capitalised(toks.word(s)) or self._is_not_name(toks.word(s).lower())
+                         or (self._sentence_initial(toks, s) and self._common_start(toks.word(s).lower()))):
             s += 1
         while e > s and not any(c.isalpha() for c in toks.word(e - 1)):
             e -= 1
@@ -219,7 +238,15 @@ class PersonNameFinder:
             return None
         if any(self._is_org_word(w) for w in words):
             return None
+        if self._eponym(toks, e):
+            return None
         return s, e
+
+    def _eponym(self, toks: _Tokens, e: int) -> bool:
+        """A genitive name before "sykdom", "syndrom", ... ("Bekhterevs sykdom") is not a person."""
+        if e >= len(toks) or not toks.word(e - 1).lower().endswith(("s", "'", "’")):
+            return False
+        return toks.word(e).lower() in self.eponym_heads
 
 
 class _Tokens:
