@@ -65,6 +65,8 @@ _CATEGORY_NAMES = {"health": "helseopplysninger", "identity": "identitetsopplysn
 
 #: Files larger than this are not read (a report is well under a megabyte; scanned PDFs a few MiB).
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Longer extracted texts are not linted (the language pipeline refuses them, and no report is this long).
+MAX_TEXT_CHARS = 1_000_000
 #: Time allowed for one file before it is reported as FEIL (bounded time for pathological files).
 FILE_TIMEOUT_SECONDS = 120.0
 
@@ -218,6 +220,10 @@ def _inspect(row: CheckRow, path: str, options: CheckOptions, linter: Any) -> No
     if not document.text.strip():
         row.add(Verdict.FEIL, "filen har ingen tekst som kan hentes ut (skannet bilde?)")
         return
+    if len(document.text) > MAX_TEXT_CHARS:
+        row.add(Verdict.FEIL, f"teksten er for lang til å kontrolleres ({len(document.text):,} tegn; grensen er "
+                              f"{MAX_TEXT_CHARS:,}; en rapport er vanligvis under 50 000 tegn)".replace(",", " "))
+        return
 
     _privacy(row, document, linter)
     facts = (completeness.from_payload(status.payload) if status.payload is not None
@@ -337,10 +343,16 @@ def _worker_check(path: str, options: CheckOptions) -> CheckRow:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork where available: workers then share the parent's loaded linter (copy-on-write)."""
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+    """fork where it is safe: workers then share the parent's loaded linter (copy-on-write).
+
+    Forking a process that runs other threads (an intake service calling :func:`check_paths` from a
+    web server, say) can deadlock the child; there the workers are started fresh and load their own
+    linter (``forkserver`` on Linux, ``spawn`` elsewhere).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 # --- the batch --------------------------------------------------------------------------------------

@@ -686,3 +686,26 @@ def test_table_output_with_odd_file_names(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", str(tmp_path), "--jobs", "1", "--output", str(out)])
     table = out.read_text(encoding="utf-8")
     assert "[bold]x.txt" in table and "rapport [endelig].txt" in table
+
+
+def test_with_other_threads_running_workers_are_not_forked(tmp_path):
+    import threading
+
+    folder = _mixed_folder(tmp_path)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert check_module._pool_context().get_start_method() != "fork"
+        rows = [r.to_json() for r in stub_check([folder], jobs=2)]
+    finally:
+        stop.set()
+        thread.join()
+    assert rows == [r.to_json() for r in stub_check([folder], jobs=1)]
+
+
+def test_a_text_too_long_to_lint_is_feil(tmp_path, monkeypatch):
+    monkeypatch.setattr(check_module, "MAX_TEXT_CHARS", 1000)
+    write(tmp_path / "lang.txt", foreign_text(extra="Mye tekst. " * 200))
+    row = list(stub_check([tmp_path]))[0]
+    assert row.verdict == Verdict.FEIL and "for lang" in row.reasons[0]

@@ -36,7 +36,7 @@ def test_quickstart_has_exactly_two_commands():
 
 def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert "-m pytest -q" in ci and 'pip install --quiet ".[test]"' in ci
+    assert "bin/pytest -q" in ci and 'pip install --quiet ".[test]"' in ci
     assert "ekspertrapport demo" in ci
 
 
@@ -71,3 +71,11 @@ def test_quickstart_commands_run_on_a_clean_copy(tmp_path):
     result = _shell(install_and_test.replace("pytest -q", "pytest -q --collect-only"), repo)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"\d+ tests? collected", result.stdout)
+
+
+def test_tests_import_the_installed_package_in_ci():
+    """In CI the suite must run against the installed wheel, not the source tree."""
+    import ekspertrapport
+
+    if os.environ.get("CI") == "true":
+        assert REPO not in Path(ekspertrapport.__file__).resolve().parents

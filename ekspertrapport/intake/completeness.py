@@ -77,22 +77,33 @@ def from_payload(payload: dict[str, Any]) -> Completeness:
 
 def _apply_front_matter(facts: Completeness, meta: dict[str, Any]) -> None:
     """Measures, period and parties from front matter as a dict (validated, or as a reader found it)."""
-    facts.measures = [_row_from_tiltak(t) for t in _list(meta.get("tiltak")) if isinstance(t, dict) and t.get("hva")]
+    facts.measures = [measure_from_tiltak(t) for t in as_list(meta.get("tiltak")) if isinstance(t, dict) and t.get("hva")]
     facts.no_measures_reason = bool(str(meta.get("ingen_tiltak_begrunnelse") or "").strip())
-    periode = _dict(meta.get("periode"))
+    periode = as_dict(meta.get("periode"))
     facts.period = bool(periode.get("fra") and periode.get("til"))
-    facts.parties = bool(_dict(meta.get("arbeidsgiver")).get("navn") and _dict(meta.get("arbeidstaker")).get("navn"))
+    facts.parties = bool(as_dict(meta.get("arbeidsgiver")).get("navn") and as_dict(meta.get("arbeidstaker")).get("navn"))
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def front_matter_of(document: Any) -> dict[str, Any]:
+    """The front matter a reader found: the validated model as JSON data, else the raw fields ({} for none).
+
+    Word/PDF readers return the raw fields even where one of them does not validate (e.g. a
+    responsible party spelled out over two lines), and those still say what the report contains.
+    """
+    parsed = getattr(document, "parsed", None)
+    meta = getattr(parsed, "meta", None)
+    return meta.model_dump(mode="json") if meta is not None else as_dict(getattr(parsed, "front_matter", None))
+
+
+def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _row_from_tiltak(t: Any) -> MeasureRow:
+def measure_from_tiltak(t: Any) -> MeasureRow:
     get = t.get if isinstance(t, dict) else (lambda k: getattr(t, k, None))
     frist = get("frist")
     if isinstance(frist, date):
@@ -114,10 +125,7 @@ def from_document(document: Any) -> Completeness:
     text = document.text
     flat = " ".join(text.split())
     facts = Completeness()
-    parsed = getattr(document, "parsed", None)
-    meta = getattr(parsed, "meta", None)
-    front = meta.model_dump(mode="json") if meta is not None else _dict(getattr(parsed, "front_matter", None))
-    _apply_front_matter(facts, front)
+    _apply_front_matter(facts, front_matter_of(document))
     found = find_approval(flat)
     if found is not None:
         facts.approval_found, facts.approved_by, facts.approved_at = True, found[0], found[1]

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import EkspertrapportError
 from . import signature, strip_path
-from .completeness import _row_from_tiltak
+from .completeness import as_dict, as_list, measure_from_tiltak, front_matter_of
 from .discover import discover
 from .tables import MeasureRow, measure_rows
 
@@ -138,14 +138,14 @@ def _read(path: str, trust: str | None) -> _Found:
     from ..document import document_from_path
 
     document = document_from_path(path)
-    meta = document.meta
-    if meta is not None:
+    front = front_matter_of(document)
+    if front.get("tiltak"):
         fingerprint = status.fingerprint
         if fingerprint is None and document.parsed is not None and document.parsed.report is not None:
             fingerprint = document.parsed.report.fingerprint()
         kilde = SOURCE_LOCKED if status.status == signature.SIGNED_VALID else SOURCE_SOURCE
-        return _from_meta(meta.model_dump(mode="json"), kilde=kilde, version=status.version, fingerprint=fingerprint)
-    rows = measure_rows(path, document.text)
+        return _from_meta(front, kilde=kilde, version=status.version, fingerprint=fingerprint)
+    rows = measure_rows(path, document.text, document.location)
     if not rows:
         raise EkspertrapportError("fant ingen tiltakstabell (kolonner «Tiltak» og «Ansvarlig»)")
     flat = " ".join(document.text.split())
@@ -171,9 +171,11 @@ def _locked_content(path: str, status: signature.SignatureStatus) -> dict[str, A
 
 
 def _from_meta(meta: dict[str, Any], *, kilde: str, version: Any, fingerprint: str | None) -> _Found:
-    employer = meta.get("arbeidsgiver") or {}
-    referanse = (meta.get("nav") or {}).get("referanse")
-    rows = [_row_from_tiltak(t) for t in meta.get("tiltak") or []]
+    """From front matter as data (validated, or raw as a reader found it: every field may be missing)."""
+    employer = as_dict(meta.get("arbeidsgiver"))
+    referanse = as_dict(meta.get("nav")).get("referanse")
+    referanse = str(referanse) if referanse is not None else None
+    rows = [measure_from_tiltak(t) for t in as_list(meta.get("tiltak")) if isinstance(t, dict) and t.get("hva")]
     key = ("fingeravtrykk", fingerprint, version) if fingerprint else ("kilde", referanse, employer.get("navn"),
                                                                        tuple(rows), version)
     return _Found(key, kilde, referanse=referanse, versjon=version, arbeidsgiver=employer.get("navn"),

@@ -158,6 +158,7 @@ class Lexicon:
     use_fuzzy: bool = True
     exception_suffixes: tuple[str, ...] = ()  # "-krefter": "naturkrefter" is not "kreft"
     open_heads: set[str] = field(default_factory=set)  # heads that take any modifier ("gruppe|terapi")
+    strict_heads: set[str] = field(default_factory=set)  # heads that need a non-body modifier ("rus|bruk")
     suffix_rules: list[tuple[str, str, int]] = field(default_factory=list)  # ("itt", rule, min length)
     _cache: dict[str, Hit | None] = field(default_factory=dict, repr=False)
 
@@ -300,6 +301,8 @@ class Lexicon:
                     mod = self._modifier(stem[:-length])
                     if mod is None and stem[-length:] in self.open_heads and len(stem) - length >= 3:
                         mod = Hit("body", stem[:-length])
+                    if mod and mod.tag == "body" and stem[-length:] in self.strict_heads:
+                        mod = None
                     if mod:
                         tag = head.tag if mod.tag == "body" else mod.tag
                         return Hit(tag, f"{mod.why}+{head.why}")
@@ -510,6 +513,8 @@ def load_group(
             lexicon.add(word, tag, table=table)
             if "any" in flags:
                 lexicon.open_heads |= variants(word.lower())
+            if "strict" in flags:
+                lexicon.strict_heads |= variants(word.lower())
     suffixes = []
     for line in read_lines(group, "exceptions.txt"):
         if line.startswith("-"):

@@ -61,9 +61,6 @@ class NameHit:
     score: float
     why: str  # Norwegian explanation
 
-    def __iter__(self):  # (start, end, why) unpacking for scripts
-        return iter((self.start, self.end, self.why))
-
 
 class PersonNameFinder:
     """Finds person-name spans in a text or spaCy ``Doc`` (offsets are character offsets)."""
