@@ -132,7 +132,9 @@ def make_context(document: Document, malform: str, config: LintConfig) -> lint_c
     names, contacts = set(), set()
     fm = document.parsed.front_matter if document.parsed is not None else None
     if isinstance(fm, dict):
-        for section, keys in (("arbeidstaker", ("navn",)), ("ekspert", ("navn",)), ("arbeidsgiver", ("leder",))):
+        # The parties, and the employer's and expert's organisations (never a person to flag).
+        for section, keys in (("arbeidstaker", ("navn",)), ("ekspert", ("navn", "virksomhet")),
+                              ("arbeidsgiver", ("leder", "navn"))):
             value = fm.get(section)
             for key in keys:
                 if isinstance(value, dict) and isinstance(value.get(key), str) and value[key].strip():

@@ -145,12 +145,15 @@ def _check_out_dir(out_dir: Path, names: dict[str, str]) -> None:
 
 def _lint(source: Path, linter: Any = None) -> tuple[Any, dict[str, Any]]:
     from ..document import document_from_path
+    from ..lint.config import find_config
 
     if linter is None:
         from ..lint import Linter
 
         linter = Linter()
-    result = linter.lint_document(document_from_path(source))
+    # The same configuration as «ekspertrapport lint» on this file, so both agree on what is an error.
+    config = find_config(source)
+    result = linter.lint_document(document_from_path(source), config=config)
     if getattr(result, "error", None):
         raise EkspertrapportError(result.error)
     active = [f for f in result.findings if not f.suppressed]
@@ -161,6 +164,8 @@ def _lint(source: Path, linter: Any = None) -> tuple[Any, dict[str, Any]]:
         "suppressed": sum(1 for f in result.findings if f.suppressed),
         "rules": sorted({f.rule for f in active}),
     }
+    if config.source:
+        summary["config"] = config.source
     return result, summary
 
 

@@ -33,10 +33,17 @@ def render_one(result: Any, *, colour: bool = False, text: str | None = None) ->
     lines = text.splitlines() if text is not None else []
     out: list[str] = []
     for f in result.active:
-        where = f"{result.path}:{f.line}:{f.column}" if f.line else result.path
+        if f.location:  # .docx/.pdf: line numbers of the extracted text mean nothing to a Word user
+            from ...source.docx_text import describe_location
+
+            where = f"{result.path} ({describe_location(f.location)})"
+        else:
+            where = f"{result.path}:{f.line}:{f.column}" if f.line else result.path
         head = f"{paint(where, _BOLD)}: {paint(f.severity, _COLOURS[f.severity])} {f.rule} {f.message}"
         out.append(head)
-        if f.line and 0 < f.line <= len(lines):
+        if f.location:
+            out.append(f"    «{f.text}»")
+        elif f.line and 0 < f.line <= len(lines):
             source = lines[f.line - 1].expandtabs(1)
             first_line_len = len(f.text.split("\n", 1)[0]) or 1
             caret = " " * (f.column - 1) + "^" + "~" * (min(first_line_len, len(source) - f.column + 1) - 1)

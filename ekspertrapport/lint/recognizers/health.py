@@ -192,6 +192,8 @@ class HealthRecognizer(LexiconRecognizer):
         if any(before[k].lower in self.GROUP_NOUNS and before[k + 1].lower == "med" for k in range(len(before) - 1)):
             return True
         after = [t.lower for t in tokens[j : j + 4] if t.lower not in ("alle", "våre", "dei", "de")]
+        if after and after[0] in self.GROUP_NOUNS:  # "alvorlig syke pasienter"
+            return True
         return any(
             after[k] in ("av", "på", "hos", "for", "til") and after[k + 1] in self.GROUP_NOUNS
             for k in range(len(after) - 1)
