@@ -482,10 +482,6 @@ def test_done_when_folder_gets_exactly_the_five_verdicts(intake_folder):
     verdicts = {name: r.verdict.value for name, r in rows.items()}
     expected = {"a_nav.pdf": "OK", "b_endret.pdf": "UGYLDIG", "c_helse.pdf": "PERSONVERN",
                 "d_skadet.pdf": "FEIL", "e_mangler.pdf": "MANGLER"}
-    wrong = {name: rows[name].reasons for name in expected if verdicts[name] != expected[name]}
-    if wrong and all(verdicts[name] == "PERSONVERN" for name in wrong):
-        # Not this module's rule: the linter flags clean text in these files (a precision bug to fix there).
-        pytest.xfail(f"linteren gir falske personvernfunn i ren tekst: {wrong}")
     assert verdicts == expected, [r.to_json() for r in report.rows]
     assert rows["a_nav.pdf"].signature == "signert-gyldig"
     assert rows["a_nav.pdf"].approved_by == "Kari Nordmann" and rows["a_nav.pdf"].measures_count == 3
@@ -709,3 +705,32 @@ def test_a_text_too_long_to_lint_is_feil(tmp_path, monkeypatch):
     write(tmp_path / "lang.txt", foreign_text(extra="Mye tekst. " * 200))
     row = list(stub_check([tmp_path]))[0]
     assert row.verdict == Verdict.FEIL and "for lang" in row.reasons[0]
+
+
+def test_an_approval_statement_in_a_guidance_comment_does_not_count(tmp_path):
+    text = foreign_text(approval="<!-- Skriv til slutt: «Arbeidstaker har lest gjennom rapporten og har ingen "
+                                 "innvendinger til innhold.» -->")
+    row = list(stub_check([write(tmp_path / "r.md", text)]))[0]
+    assert row.verdict == Verdict.MANGLER and not row.approval_found
+
+
+def test_encrypted_and_textless_pdfs_are_feil(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen import canvas
+
+    source = foreign_pdf(tmp_path / "kilde.pdf")
+    writer = PdfWriter()
+    for page in PdfReader(str(source)).pages:
+        writer.add_page(page)
+    writer.encrypt("hemmelig")
+    with open(tmp_path / "a_kryptert.pdf", "wb") as handle:
+        writer.write(handle)
+    blank = canvas.Canvas(str(tmp_path / "b_skannet.pdf"))
+    blank.rect(50, 50, 200, 200, fill=1)  # a page with a picture-like shape and no text
+    blank.save()
+    source.unlink()
+    rows = list(stub_check([tmp_path]))
+    assert [(Path(r.path).name, r.verdict) for r in rows] == [("a_kryptert.pdf", Verdict.FEIL),
+                                                             ("b_skannet.pdf", Verdict.FEIL)]
+    assert "passord" in rows[0].reasons[0].lower() or "kryptert" in rows[0].reasons[0].lower()
+    assert "tekst" in rows[1].reasons[0]

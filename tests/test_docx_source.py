@@ -405,3 +405,22 @@ def test_strict_open_xml_refused(tmp_path: Path) -> None:
     parts["word/document.xml"] = parts["word/document.xml"].replace(
         b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main")
     _refused(_zip(tmp_path / "strict.docx", parts), "Strict Open XML")
+
+
+def test_table_in_a_section_is_read_as_a_table(tmp_path: Path) -> None:
+    from ekspertrapport.render.markdown_blocks import Table, parse_blocks
+
+    doc = skeleton()
+    para = body_paragraph(doc, "Vi hadde tre møter og en arbeidsplassvurdering.")
+    table = doc.add_table(rows=3, cols=2)
+    for r, row in enumerate([("Oppgave", "Andel"), ("Plukk | kontroll", "60 %"), ("Varemottak", "- 25 %")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    para._p.addnext(table._tbl)
+    body = load_report(save(doc, tmp_path / "tabell.docx")).section("gjennomforing").body
+    blocks = parse_blocks(body)
+    found = next(b for b in blocks if isinstance(b, Table))
+    cells = [["".join(r.text for r in cell) for cell in row] for row in [found.header, *found.rows]]
+    assert cells == [["Oppgave", "Andel"], ["Plukk | kontroll", "60 %"], ["Varemottak", "- 25 %"]]
+    assert [b.text for b in blocks if not isinstance(b, Table)] == [
+        "Vi hadde tre møter og en arbeidsplassvurdering.", "Arbeidstaker prøvde ut nye oppgaver i to uker."]

@@ -208,6 +208,9 @@ HEALTH_FLAG_MORE = [
     "Han har fått en hofteprotese.",
     "Hun har bronkitten fortsatt.",
     "Han har fått cortisonsprøyter.",
+    "Hun møtte veggen i fjor høst.",
+    "Han gikk på en smell etter omorganiseringen.",
+    "Ho har vore langt nede.",
 ]
 HEALTH_PASS_MORE = [
     "Hun jobber på et sykehjem for personer med demens.",
@@ -218,6 +221,10 @@ HEALTH_PASS_MORE = [
     "Han har navngitt og oppgitt kildene i avsnittet.",
     "Hun har sendt inn søknad om AAP.",
     "NAV skal innkalle til dialogmøte etter 26 uker.",
+    "Forhandlingene brøt sammen i mai.",
+    "Han møtte veggen av byråkrati i etaten.",
+    "Det er dårlig ventilasjon i lokalet.",
+    "Han har dårlig tid og mange oppgaver samtidig.",
 ]
 
 
@@ -302,6 +309,8 @@ AGENCY_PASS = [
     "NAV skal ha kopi av rapporten.",
     "NAV-veilederen deltok i dialogmøtet.",
     "Arbeidstakaren vil sjølv ta kontakt med fastlegen.",
+    "Fastlegen kan vurdere om graderingen bør endres.",
+    "Om sjukmeldinga skal forlengjast, avgjer sjukmeldaren.",
 ]
 
 
@@ -423,3 +432,16 @@ def test_eval_corpus_offsets_and_size():
                 assert span["rule"].split(".")[0] == span["category"]
     assert total >= 700
     assert nynorsk / total >= 0.2
+
+
+def test_municipality_as_employer_is_a_party_not_an_agency():
+    from types import SimpleNamespace
+
+    from ekspertrapport.lint.context import LintContext, using
+
+    text = "Kommunen skal tilby henne en annen stilling."
+    assert rules(AgencyRecognizer(), text) == {"agency.directive"}
+    doc = SimpleNamespace(meta=SimpleNamespace(arbeidsgiver=SimpleNamespace(navn="Eksempel kommune")))
+    with using(LintContext(document=doc)):
+        assert rules(AgencyRecognizer(), text) == set()
+        assert rules(AgencyRecognizer(), "NAV skal gi lønnstilskudd.") == {"agency.directive"}

@@ -507,6 +507,53 @@ def test_changed_source_is_refused_until_revised_and_v1_stays_untouched(tmp_path
     assert again.exit_code == 2 and "ikke godkjent ennå" in again.output
 
 
+def test_draft_rendered_after_revise_is_the_new_version(tmp_path, lock_env, config_env):
+    source, _ = _approve(lock_env, tmp_path)
+    source.write_text(source.read_text(encoding="utf-8").replace("to samtaler", "tre samtaler"), encoding="utf-8")
+    assert run("revise", source).exit_code == 0
+    rendered = run("render", source, "--out", tmp_path / "utkast2", "--format", "pdf")
+    assert rendered.exit_code == 0, rendered.output
+    (pdf,) = (tmp_path / "utkast2").iterdir()
+    assert pdf.name.endswith("-v2-utkast.pdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "Versjon: 2" in text
+
+
+def test_approve_uses_the_same_lint_configuration_as_lint(tmp_path, lock_env):
+    class SeverityLinter:
+        """Reports one error unless the configuration found for the file turns it down to a warning."""
+
+        def lint_document(self, document, config=None, **_):
+            finding = SimpleNamespace(rule="identity.person", severity="error", suppressed=False, line=3,
+                                      message="Navn", suppression_reason=None)
+            if config is not None:
+                finding.severity = config.severity_for(finding.rule, finding.severity)
+            return SimpleNamespace(path=document.path, findings=[finding], error=None)
+
+    with pytest.raises(ApprovalRefused):
+        _approve(lock_env, tmp_path / "uten", linter=SeverityLinter())
+    source = copy_source(tmp_path / "med" / "kilde")
+    (source.parent / "ekspertrapport.toml").write_text('[severity]\n"identity.person" = "warning"\n', encoding="utf-8")
+    _, outcome = _approve(lock_env, tmp_path / "med", source=source, linter=SeverityLinter())
+    assert outcome.lint["errors"] == 0 and outcome.lint["warnings"] == 1
+    assert outcome.lint["config"].endswith("ekspertrapport.toml")
+
+
+def test_refusal_of_a_word_source_says_where_in_the_document(tmp_path, lock_env):
+    class DeletedTextLinter:
+        def lint_document(self, document, **_):
+            finding = SimpleNamespace(rule="health.symptom", severity="error", suppressed=False, line=81,
+                                      message="Symptomer skal ikke stå i rapporten.", suppression_reason=None,
+                                      text="vondt i ryggen", location={"paragraph": 11, "deleted": True})
+            return SimpleNamespace(path=document.path, findings=[finding], error=None)
+
+    with pytest.raises(ApprovalRefused) as refused:
+        _approve(lock_env, tmp_path, linter=DeletedTextLinter())
+    message = refused.value.message
+    assert "(avsnitt 11, slettet tekst (sporede endringer))" in message and "«vondt i ryggen»" in message
+    assert ":81:" not in message
+
+
 def test_source_that_no_longer_parses_is_refused(tmp_path, lock_env):
     source, _ = _approve(lock_env, tmp_path)
     source.write_text("---\nmalform: nb\n---\n## Bakgrunn\n", encoding="utf-8")

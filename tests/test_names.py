@@ -24,7 +24,7 @@ NORNE = Path(__file__).resolve().parents[2] / "shared" / "data" / "norne"
 
 # F1 measured on the NorNE test files with the shipped model, the way the linter runs it (windows);
 # see ekspertrapport/models/README.md. The test allows a margin below these.
-MEASURED_F1 = {"bokmål": 0.754, "nynorsk": 0.666}
+MEASURED_F1 = {"bokmål": 0.782, "nynorsk": 0.688}
 MARGIN = 0.05
 
 
@@ -108,6 +108,13 @@ def test_recognizer_loads_lazily():
     ("Ho har snakka med Ingrid om dette.", ["Ingrid"]),
     ("Arbeidstakaren fortel at Sigurd Aune ofte tek over dei tyngste oppgåvene.", ["Sigurd Aune"]),
     ("Etter det andre møtet ringde Kjersti Bakke frå lønskontoret til arbeidstakaren.", ["Kjersti Bakke"]),
+    # a surname the model left out, joined given names, titles, list items
+    ("Han har fått tett oppfølging av Kristoffer Aas.", ["Kristoffer Aas"]),
+    ("Ifølge Kjell-Arne i vaktmestertjenesten er verkstedet kaldt.", ["Kjell-Arne"]),
+    ("Fastlegen, dr. Moe, har sykmeldt henne.", ["Moe"]),
+    ("Per har vært tillitsvalgt i mange år.", ["Per"]),
+    ("Kollegene Nina og Stian har byttet vakter med henne.", ["Nina", "Stian"]),
+    ("Deltakere:\n- Hanne Berg, tillitsvalgt\n- Trine Haugland, verneombud", ["Hanne Berg", "Trine Haugland"]),
 ])
 def test_finds_other_peoples_names(rec, text, expected):
     assert names(rec, text) == expected
@@ -189,6 +196,28 @@ def test_hyphenated_and_genitive_party_names():
     "Verneombodet i Bergen var med på møtet.",
     "Fastlegen har sykmeldt arbeidstaker i 50 prosent.",
     "Ansvarlig: Leder. Frist: 1. juni.",
+    "Per i dag jobber hun 60 prosent.",
+    "Per 1. mars var hun tilbake i full stilling.",
+    "Lederens inntrykk er at samarbeidet i teamet er godt.",
+    "Risikovurderingen ble oppdatert i fjor.",
+    "Arbeidstaker bruker Visma og Excel, og møtene holdes på Teams.",
+    "Hun har hatt Bekhterevs sykdom i mange år.",
+    "Han jobber på lageret til Elkjøp på Lørenskog.",
+    "Samtalane vart haldne på Teams og i møterommet på avdelinga.",
+    # ordinary words at the start of a sentence, a line or a table cell
+    "Arbeidsplassen er et sykehusapotek med strenge rutiner.",
+    "Utmattelsen er verst på slutten av uka.",
+    "Planmøtet som sto i ukeplanen, ble avlyst.",
+    "Avdelingens rutiner beskriver rotasjon mellom plukk og pakking.",
+    "Årsak til fravær: høyt arbeidspress og uklare roller.",
+    "Sykmeldingsdiagnose: oppgis ikke.",
+    "Mora bur på sjukeheim og treng mykje hjelp.",
+    "| Ren rapport | Seks tiltak i alle tre spora |",
+    "Stilling:\n  Lagermedarbeider",
+    # health terms are the health rules' business
+    "Han tar Zoloft og Sobril ved behov.",
+    "Han har fått beskjed om at han har Parkinson.",
+    "Han fortalte om behandlingen på Blå Kors.",
 ])
 def test_roles_organisations_and_places_are_not_names(rec, text):
     assert names(rec, text) == []

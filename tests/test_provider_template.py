@@ -65,6 +65,15 @@ def test_sample_template_renders_a_report(report, tmp_path: Path) -> None:
     assert result.styles["Heading 1"].font.name == "Trebuchet MS"
 
 
+def test_markdown_table_in_a_section_is_a_word_table(tmp_path: Path) -> None:
+    source = RICH.replace("Vi hadde **tre møter**", "| Oppgave | Andel |\n|---|---|\n| Plukk | 60 % |\n\nVi hadde **tre møter**")
+    out = render_with_template(parse_markdown(source).report, SAMPLE, tmp_path / "tabell.docx")
+    result = docx.Document(str(out))
+    table = next(t for t in result.tables if t.rows[0].cells[0].text == "Oppgave")
+    assert [[c.text for c in row.cells] for row in table.rows] == [["Oppgave", "Andel"], ["Plukk", "60 %"]]
+    assert "| Oppgave |" not in _all_text(result)
+
+
 def test_approval_and_nynorsk(tmp_path: Path) -> None:
     from ekspertrapport.render import RenderOptions
     from ekspertrapport.report import Approval

@@ -28,7 +28,7 @@ from ekspertrapport.errors import EkspertrapportError
 from ekspertrapport.report import Approval, Report
 from ekspertrapport.render import (RenderOptions, build_bytes, output_basename, parse_formats, render_docx,
                                    render_html, render_pdf, render_report)
-from ekspertrapport.render.markdown_blocks import Heading, ListBlock, Paragraph, parse_blocks
+from ekspertrapport.render.markdown_blocks import Heading, ListBlock, Paragraph, Table, parse_blocks
 from ekspertrapport.source import load_report
 from ekspertrapport.texts import texts
 
@@ -171,6 +171,37 @@ def test_markdown_blocks_carry_formatting_lists_and_subheadings():
     assert isinstance(numbers, ListBlock) and numbers.ordered and numbers.start == 3
     assert link.text == "Se NAV (https://nav.no)."
     assert parse_blocks("") == [] and parse_blocks("<!-- bare veiledning -->") == []
+
+
+TABLE_BODY = ("Fordeling en vanlig dag:\n\n| Oppgave | Andel av dagen |\n|---|---|\n| **Plukk** | 60 % |\n"
+              "| Varemottak & kontroll | 40 % |\n\nEtter tabellen.")
+
+
+def _with_table(report: Report) -> Report:
+    sections = [s.model_copy(update={"body": TABLE_BODY}) if s.key == "gjennomforing" else s for s in report.sections]
+    return report.model_copy(update={"sections": sections})
+
+
+def test_markdown_pipe_table_is_a_table_block():
+    intro, table, after = parse_blocks(TABLE_BODY)
+    assert isinstance(table, Table) and table.columns == 2
+    assert ["".join(r.text for r in cell) for cell in table.header] == ["Oppgave", "Andel av dagen"]
+    assert [["".join(r.text for r in cell) for cell in row] for row in table.rows] == \
+        [["Plukk", "60 %"], ["Varemottak & kontroll", "40 %"]]
+    assert table.rows[0][0][0].bold and after.text == "Etter tabellen."
+
+
+def test_markdown_table_is_a_real_table_in_word_pdf_and_html(report_nb):
+    report = _with_table(report_nb)
+    d = open_docx(report)
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "Oppgave")
+    assert [[c.text for c in row.cells] for row in table.rows] == \
+        [["Oppgave", "Andel av dagen"], ["Plukk", "60 %"], ["Varemottak & kontroll", "40 %"]]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    text = pdf_text(pdf_reader(report))
+    assert "Varemottak & kontroll" in text and "|" not in text and "---" not in text
+    html = build_bytes(report, "html").decode("utf-8")
+    assert "<th>Oppgave</th>" in html and "<td>Varemottak &amp; kontroll</td>" in html
 
 
 # --- file names and options --------------------------------------------------------------------------

@@ -86,6 +86,13 @@ def test_new_markdown_guidance_covers_what_never_belongs(malform: str) -> None:
 
 
 @pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_new_markdown_field_comments_line_up(malform: str) -> None:
+    front = render_new_report(malform, today=TODAY).split("\n---\n", 1)[0]
+    columns = {line.index(" # ") for line in front.splitlines() if not line.lstrip().startswith("#") and " # " in line}
+    assert len(columns) == 1, columns
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
 def test_new_markdown_reports_empty_sections_until_filled(malform: str) -> None:
     parsed = parse_markdown(render_new_report(malform, today=TODAY), "rapport.md")
     messages = " ".join(str(p) for p in parsed.problems)

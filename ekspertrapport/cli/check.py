@@ -42,7 +42,7 @@ def check(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None,
       ekspertrapport check innkommet/
       ekspertrapport check innkommet/ --recursive --format json --output resultat.json
     """
-    from ..check import check_paths
+    from ..check import COLUMNS, check_paths
     from ..intake.output import to_csv, to_json
 
     _quiet_libraries()
@@ -54,8 +54,6 @@ def check(paths: tuple[str, ...], recursive: bool, fmt: str, output: str | None,
     if fmt == "json":
         text = to_json("files", (r.to_json() for r in rows), summary=summary)
     elif fmt == "csv":
-        from ..check import COLUMNS
-
         text = to_csv(COLUMNS, (r.to_json() for r in rows))
     else:
         text = _table(rows, summary, to_file=output is not None)  # printed directly when not to a file
@@ -95,12 +93,9 @@ def _run_with_progress(report) -> list:
     return rows
 
 
-_SUMMARY_NAMES = {"OK": "OK", "MANGLER": "MANGLER", "PERSONVERN": "PERSONVERN", "UGYLDIG": "UGYLDIG",
-                  "FEIL": "FEIL", "HOPPET_OVER": "HOPPET_OVER"}
-
-
 def _summary_line(summary: dict) -> str:
-    counts = ", ".join(f"{name} {summary['verdicts'][name]}" for name in _SUMMARY_NAMES if summary["verdicts"][name])
+    """«7 fil(er): OK 1, PERSONVERN 3, …» (verdicts with at least one file, in the order of precedence)."""
+    counts = ", ".join(f"{name} {count}" for name, count in summary["verdicts"].items() if count)
     extra = f"; {summary['duplicates']} duplikat(er)" if summary["duplicates"] else ""
     return f"{summary['total']} fil(er): {counts}{extra}"
 

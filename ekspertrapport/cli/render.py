@@ -10,16 +10,17 @@ from ..errors import EkspertrapportError
 from .common import run_safely
 
 
-def _check_not_locked(source: Path) -> None:
-    """Refuse to render over an approved, locked report.
+def _check_not_locked(source: Path) -> int:
+    """Refuse to render over an approved, locked report; return the version the draft belongs to.
 
     Hook for the approval/lock step: it raises :class:`~ekspertrapport.errors.LockedError` when
     ``source`` is locked: its current version is approved and the source has changed since (the
     message names ``ekspertrapport revise``). An unchanged approved source may be rendered again.
+    After ``ekspertrapport revise`` the draft is version N+1, not version 1.
     """
     from ..lock.state import check_not_locked
 
-    check_not_locked(source)
+    return check_not_locked(source).current.version
 
 
 @click.command("render")
@@ -42,7 +43,7 @@ def render(source: Path, out_dir: Path | None, formats: str, template: Path | No
       ekspertrapport render rapport.md --out ut
       ekspertrapport render rapport.md --out ut --format docx,pdf,html
     """
-    from ..render import parse_formats, render_report
+    from ..render import RenderOptions, parse_formats, render_report
     from ..source import load_report
 
     if out_dir is None:
@@ -53,7 +54,7 @@ def render(source: Path, out_dir: Path | None, formats: str, template: Path | No
             raise EkspertrapportError(f"{template}: Word-malen finnes ikke.")
         if template.suffix.lower() not in (".docx", ".dotx"):
             raise EkspertrapportError(f"{template}: Word-malen må være en .docx- eller .dotx-fil.")
-    _check_not_locked(source)
+    version = _check_not_locked(source)
     report = load_report(source)
-    for path in render_report(report, out_dir, chosen, template=template):
+    for path in render_report(report, out_dir, chosen, RenderOptions(version=version), template=template):
         click.echo(str(path))

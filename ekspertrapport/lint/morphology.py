@@ -43,14 +43,16 @@ class Token(NamedTuple):
     lower: str
 
 
-_LAST: list = [None, None]  # (text, tokens) of the last call: the recognizers share one tokenization
+_last: tuple[str, list[Token]] = ("", [])  # the last call: the three recognizers share one tokenization
 
 
 def tokenize(text: str) -> list[Token]:
-    if _LAST[0] is not None and _LAST[0] == text:
-        return _LAST[1]
+    global _last
+    last = _last  # one read of an immutable pair: safe when several threads lint at once
+    if last[0] == text and text:
+        return last[1]
     tokens = [Token(m.start(), m.end(), w, w.lower()) for m in TOKEN_RE.finditer(text) for w in (m.group(),)]
-    _LAST[0], _LAST[1] = text, tokens
+    _last = (text, tokens)
     return tokens
 
 

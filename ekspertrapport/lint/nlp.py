@@ -159,5 +159,6 @@ def build_pipeline() -> Language:
     if "ekspertrapport_lemmas" not in Language.factories:
         Language.component("ekspertrapport_lemmas", func=lemmatize)
     nlp = spacy.blank("nb")
+    nlp.max_length = 20_000_000  # inputs are capped by size when read; spaCy's 1M default is not our limit
     nlp.add_pipe("ekspertrapport_lemmas")
     return nlp

@@ -173,8 +173,15 @@ def _refusal_message(source: Path, errors: list[Any]) -> str:
     lines = [f"{source}: rapporten kan ikke godkjennes før disse {len(errors)} feilene er rettet "
              "(eller unntatt med begrunnelse i kilden):"]
     for f in errors:
-        where = f"{source}:{f.line}" if f.line else str(source)
-        lines.append(f"  {where}: [{f.rule}] {f.message}")
+        location = getattr(f, "location", None)
+        if location:  # .docx/.pdf: a line of the extracted text means nothing to a Word user
+            from ..source.docx_text import describe_location
+
+            where = f"{source} ({describe_location(location)})"
+        else:
+            where = f"{source}:{f.line}" if f.line else str(source)
+        text = getattr(f, "text", None)
+        lines.append(f"  {where}: [{f.rule}] {f.message}" + (f" («{text}»)" if text and location else ""))
     return "\n".join(lines)
 
 

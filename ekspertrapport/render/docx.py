@@ -28,7 +28,7 @@ from docx.shared import Cm, Pt, RGBColor
 from ..report import Report
 from . import RenderOptions
 from .content import ReportView, build_view
-from .markdown_blocks import Block, Heading, ListBlock, Paragraph as MdParagraph, Quote, Run
+from .markdown_blocks import Block, Heading, ListBlock, Paragraph as MdParagraph, Quote, Run, Table as MdTable
 
 FONT = "Arial"
 MONO = "Courier New"
@@ -197,6 +197,8 @@ def _add_blocks(doc, blocks: list[Block], numbering: _Numbering, depth: int = 0,
                         _add_blocks(doc, [inner], numbering, depth + 1, quote)
         elif isinstance(block, Quote):
             _add_blocks(doc, block.blocks, numbering, depth, quote=True)
+        elif isinstance(block, MdTable):
+            _body_table(doc, block)
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -312,6 +314,33 @@ def _measures_table(doc, view: ReportView):
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.space_before = Pt(3)
             cell.paragraphs[-1].paragraph_format.space_after = Pt(3)
+    return table
+
+
+def _body_table(doc, block: MdTable):
+    """A table the expert wrote in a section (Markdown pipe table): ruled, header row shaded and repeated."""
+    columns = block.columns
+    rows = ([block.header] if block.header else []) + block.rows
+    table = doc.add_table(rows=len(rows), cols=columns)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _no_table_borders(table)
+    _set_widths(table, [int(TEXT_W / columns)] * columns)
+    for r, (row, cells) in enumerate(zip(rows, table.rows)):
+        head = r == 0 and bool(block.header)
+        if head:
+            cells._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        for cell, runs in zip(cells.cells, row):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_before = Pt(2)
+            paragraph.paragraph_format.space_after = Pt(2)
+            _add_runs(paragraph, [Run(x.text, x.bold or head, x.italic, x.code) for x in runs])
+            for run in paragraph.runs:
+                run.font.size = Pt(9.5)
+            _borders(cell, top=f"single:4:{RULE_HEX}", bottom=f"single:4:{RULE_HEX}")
+            if head:
+                _shade(cell, BAND_HEX)
+    spacer = doc.add_paragraph()  # Word joins two tables that touch; keep text off the table's edge
+    spacer.paragraph_format.space_after = Pt(2)
     return table
 
 

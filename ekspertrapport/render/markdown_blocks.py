@@ -5,7 +5,8 @@ The body is parsed once, with markdown-it-py (CommonMark), into:
 * :class:`Paragraph` — inline :class:`Run` objects with bold / italic / code flags;
 * :class:`Heading` — a sub-heading inside a section (``###`` → level 3, ``####`` → level 4);
 * :class:`ListBlock` — a bullet or numbered list whose items hold blocks (so lists nest);
-* :class:`Quote` — a block quote, holding blocks.
+* :class:`Quote` — a block quote, holding blocks;
+* :class:`Table` — a GitHub-style pipe table (header row, body rows, cells of runs).
 
 Anything else is reduced to text: code blocks become plain paragraphs, links keep their text (and the
 address when it differs), images their alt text; raw HTML (the writer's guidance comments) is dropped.
@@ -69,12 +70,24 @@ class Quote:
     blocks: list[Block] = field(default_factory=list)
 
 
-Block = Union[Paragraph, Heading, ListBlock, Quote]
+@dataclass
+class Table:
+    kind: ClassVar[str] = "table"
+    header: list[list[Run]] = field(default_factory=list)
+    rows: list[list[list[Run]]] = field(default_factory=list)
+
+    @property
+    def columns(self) -> int:
+        return max([len(self.header), *(len(row) for row in self.rows)], default=0)
+
+
+Block = Union[Paragraph, Heading, ListBlock, Quote, Table]
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    # Pipe tables are not CommonMark, but experts write them (and Word sources give them).
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
 
 
 def parse_blocks(markdown: str) -> list[Block]:
@@ -119,6 +132,26 @@ def _blocks(tokens: list[Token], i: int, closing: str | None) -> tuple[list[Bloc
         elif tok.type == "blockquote_open":
             inner, i = _blocks(tokens, i + 1, "blockquote_close")
             out.append(Quote(inner))
+        elif tok.type == "table_open":
+            table, row, in_head = Table(), [], False
+            i += 1
+            while tokens[i].type != "table_close":
+                kind = tokens[i].type
+                if kind in ("thead_open", "thead_close"):
+                    in_head = kind == "thead_open"
+                elif kind == "tr_open":
+                    row = []
+                elif kind in ("th_open", "td_open"):
+                    inline = tokens[i + 1]
+                    row.append(_runs(inline.children or []) if inline.type == "inline" else [])
+                elif kind == "tr_close":
+                    if in_head:
+                        table.header = row
+                    else:
+                        table.rows.append(row)
+                i += 1
+            i += 1
+            out.append(table)
         elif tok.type in ("fence", "code_block"):
             lines = tok.content.rstrip("\n").split("\n")
             runs: list[Run] = []
@@ -199,4 +232,7 @@ def plain_text(blocks: list[Block]) -> str:
                 lines.append(plain_text(item))
         elif isinstance(block, Quote):
             lines.append(plain_text(block.blocks))
+        elif isinstance(block, Table):
+            for row in [block.header, *block.rows]:
+                lines.append(" | ".join("".join(r.text for r in cell) for cell in row))
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from ..report import Report
 from . import RenderOptions
 from .content import ReportView, build_view
-from .markdown_blocks import Block, Heading, ListBlock, Paragraph as MdParagraph, Quote, Run
+from .markdown_blocks import Block, Heading, ListBlock, Paragraph as MdParagraph, Quote, Run, Table as MdTable
 
 SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO = (
     "ER-Sans", "ER-Sans-Bold", "ER-Sans-Italic", "ER-Sans-BoldItalic", "ER-Mono")
@@ -143,7 +143,29 @@ def _blocks(blocks: list[Block], outline_level: int = 1) -> list[Flowable]:
                 if isinstance(inner, Paragraph):
                     inner.style = s["quote"]
                 out.append(inner)
+        elif isinstance(block, MdTable):
+            out.append(_body_table(block))
     return out
+
+
+def _body_table(block: MdTable) -> Table:
+    """A table the expert wrote in a section (Markdown pipe table): ruled, header row shaded and repeated."""
+    s = _styles()
+    columns = block.columns
+    rows = [[Paragraph(_markup([Run(r.text, True, r.italic, r.code) for r in cell]), s["cell"]) for cell in block.header]] \
+        if block.header else []
+    rows += [[Paragraph(_markup(cell), s["cell"]) for cell in row] for row in block.rows]
+    rows = [row + [""] * (columns - len(row)) for row in rows]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 4),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 3),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("LINEABOVE", (0, 0), (-1, -1), 0.5, RULE),
+             ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE)]
+    if block.header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), BAND))
+    table = Table(rows, colWidths=[FRAME_W / columns] * columns, repeatRows=1 if block.header else 0, hAlign="LEFT",
+                  splitByRow=1, spaceBefore=2, spaceAfter=8)
+    table.setStyle(TableStyle(style))
+    return table
 
 
 def _list(block: ListBlock) -> ListFlowable:

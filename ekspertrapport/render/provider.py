@@ -33,7 +33,7 @@ from ..fileio import atomic_write_bytes
 from ..report import Report
 from ..source.docx_safety import as_document, check_docx
 from .content import ReportView, build_view
-from .markdown_blocks import Block, Heading, ListBlock, Paragraph, Quote, Run
+from .markdown_blocks import Block, Heading, ListBlock, Paragraph, Quote, Run, Table
 
 _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _OPEN_RE = re.compile(r"\{[{%#]")
@@ -157,6 +157,44 @@ class _ParagraphWriter:
                             self._blocks(out, [inner], depth + 1)
             elif isinstance(block, Quote):
                 self._blocks(out, block.blocks, depth, quote=True)
+            elif isinstance(block, Table):
+                out.append(self._table(block))
+                out.append(OxmlElement("w:p"))  # two tables must not touch, and a cell must end with a paragraph
+
+    def _table(self, block: Table):
+        """A ruled table across the text width, header row bold and repeated, in the template's fonts."""
+        tbl = OxmlElement("w:tbl")
+        tbl_pr = OxmlElement("w:tblPr")
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        borders = OxmlElement("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:val"), "single")
+            edge.set(qn("w:sz"), "4")
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "auto")
+            borders.append(edge)
+        tbl_pr.extend([width, borders])
+        grid = OxmlElement("w:tblGrid")
+        for _ in range(block.columns):
+            grid.append(OxmlElement("w:gridCol"))
+        tbl.extend([tbl_pr, grid])
+        rows = ([block.header] if block.header else []) + block.rows
+        for index, row in enumerate(rows):
+            head = index == 0 and bool(block.header)
+            tr = OxmlElement("w:tr")
+            if head:
+                tr_pr = OxmlElement("w:trPr")
+                tr_pr.append(OxmlElement("w:tblHeader"))
+                tr.append(tr_pr)
+            for cell in row + [[]] * (block.columns - len(row)):
+                tc = OxmlElement("w:tc")
+                tc.append(self._paragraph(cell, None, bold=head))
+                tr.append(tc)
+            tbl.append(tr)
+        return tbl
 
     @staticmethod
     def _paragraph(runs: list[Run], style: str | None, *, indent: int = 0, bold: bool = False, italic: bool = False,

@@ -135,6 +135,19 @@ def _paragraph_markdown(block: Block) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
+def _table_markdown(rows: list[list[Cell]]) -> str:
+    """A table written in a section, as a Markdown pipe table (first row as the header row)."""
+    cells = [[_escape(c.text.replace("\n", " ")).replace("|", "\\|") for c in row] for row in rows]
+    cells = [row for row in cells if any(text.strip() for text in row)]
+    if not cells:
+        return ""
+    width = max(len(row) for row in cells)
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    lines = ["| " + " | ".join(row) + " |" for row in cells]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def _items(blocks: list[Block]):
     """Body items in order: ("p", block) or ("table", number, blocks)."""
     body = [b for b in blocks if b.part == "document" and "textbox" not in b.location]
@@ -229,8 +242,7 @@ class _Reader:
                 elif is_measures_table(rows):
                     self._measures(rows)
                 elif current is not None:
-                    lines = [" | ".join(_escape(c.text.replace("\n", " ")) for c in row) for row in rows]
-                    current[3].append("\n" + "\n".join(line for line in lines if line.strip(" |")) + "\n")
+                    current[3].append(_table_markdown(rows))
                 last_kind = None
                 continue
             block = item[1]

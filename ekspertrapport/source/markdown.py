@@ -65,6 +65,20 @@ def _split_front_matter(text: str) -> tuple[tuple[int, int] | None, int]:
     return (first_nl, close.start()), body
 
 
+#: libyaml's loader when available (about ten times faster); same marks and same safe constructors.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers and value offsets) and the Python data built from it."""
+    loader = _YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _node_lines(node: yaml.Node, base_line: int, path: tuple[Any, ...] = (), out=None) -> dict:
     """Map every path in the YAML tree to the 1-based line in the file where it is written."""
     out = {} if out is None else out
@@ -118,8 +132,7 @@ def _read_front_matter(parsed: ParsedSource, span: tuple[int, int]) -> None:
         parsed.problems.append(Problem(parsed.path, base_line - 1, "front matter er ikke avsluttet: mangler linjen «---» etter feltene"))
         return
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node, data = _load_yaml(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + base_line if mark else base_line

@@ -3,14 +3,36 @@
 The industry standard says the report "må ikke utformes slik at den virker styrende på andre etaters
 ansvarsområde". Patterns (``lexicons/agency/phrases.txt``) look for an agency as the *subject* of
 skal/bør/må + a decision verb ("NAV skal gi lønnstilskudd", "sykmelder bør forlenge sykmeldingen"),
-passive decisions on agency matters ("sykmeldingen bør forlenges"), and "anbefaler at NAV innvilger".
+also after an adverbial ("Derfor bør NAV innvilge ..."), passive decisions on agency matters
+("sykmeldingen bør forlenges", "hun bør sykmeldes"), and "anbefaler at NAV innvilger".
 The parties' own plans, where the agency is an object ("tar spørsmålet opp med NAV-veilederen",
-"kan søke NAV om tilskudd"), are not matched.
+"kan søke NAV om tilskudd"), are not matched. When the employer itself is the municipality or a
+hospital (from the report's front matter), "kommunen"/"sykehuset" is a party, not another agency.
 """
 
 from __future__ import annotations
 
+from ..context import current
+from ..morphology import Token
 from .health import LexiconRecognizer
+
+#: A direction after these is an open question, not a direction: "vurderer om sykmeldingen skal forlenges".
+EMBEDDED_QUESTION = frozenset({"om", "hvorvidt", "kvarvidt", "hvordan", "korleis", "når"})
+
+#: Agency words that name the employer when the employer's name contains the key.
+EMPLOYER_AGENCIES = {"kommunen": "kommune", "sykehuset": "sykehus", "sjukehuset": "sjukehus"}
+
+
+def _employer_name() -> str:
+    document = current().document
+    try:
+        return document.meta.arbeidsgiver.navn.lower()  # type: ignore[union-attr]
+    except AttributeError:
+        pass
+    try:  # front matter that did not validate as a whole
+        return str(document.parsed.front_matter["arbeidsgiver"]["navn"]).lower()  # type: ignore[union-attr]
+    except (AttributeError, KeyError, TypeError):
+        return ""
 
 
 class AgencyRecognizer(LexiconRecognizer):
@@ -18,6 +40,17 @@ class AgencyRecognizer(LexiconRecognizer):
     NAME = "AgencyRecognizer"
     WORD_FILES: dict[str, str] = {}
     RULES = ["agency.directive"]
+
+    def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
+        if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION:  # "... om sykmeldingen skal forlenges"
+            return False
+        words = {t.lower for t in tokens[i:j]}
+        keys = [EMPLOYER_AGENCIES[w] for w in words if w in EMPLOYER_AGENCIES]
+        if keys:
+            employer = _employer_name()
+            if employer and any(k in employer for k in keys):
+                return False
+        return True
 
 
 def build_recognizers(language: str) -> list[AgencyRecognizer]:

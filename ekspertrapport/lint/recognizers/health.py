@@ -24,7 +24,6 @@ from ..morphology import Group, Token, load_group, tokenize
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
-CODE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
 
@@ -147,7 +146,6 @@ CODE_CONTEXT_RE = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-ZÆØÅ]|\n\s*\n")
-ICPC_LETTERS = frozenset("ABDFHKLNPRSTUWXYZ")
 
 
 class HealthRecognizer(LexiconRecognizer):
@@ -179,8 +177,9 @@ class HealthRecognizer(LexiconRecognizer):
     GENERAL_CONTEXT = ("forebygg", "førebygg", "forebyggende", "førebyggjande")
 
     #: "personer med psykiske lidelser": a group of people (often the workplace's users), not a person.
+    #: ("barn" is not here: "et barn med autisme" is usually the worker's own child.)
     GROUP_NOUNS = frozenset(
-        "personer personar mennesker menneske brukere brukarar pasienter pasientar elever elevar barn born ungdommer "
+        "personer personar mennesker menneske brukere brukarar pasienter pasientar elever elevar ungdommer "
         "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar".split()
     )
 

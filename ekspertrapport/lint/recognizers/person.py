@@ -37,7 +37,7 @@ LIST_SCORE = 0.7
 
 # Endings removed when looking a word up in ikke_navn.txt ("Lederen", "Verneombudet", "Kollegaene").
 _ENDINGS = ("ene", "ane", "en", "et", "a", "er", "ar", "e")
-_SENTENCE_END = {".", "!", "?", ":", ";", "«", "»", '"', "“", "”", "(", ")", "-", "–", "—", "*", "•", "#", ">"}
+_SENTENCE_END = {".", "!", "?", ":", ";", "«", "»", '"', "“", "”", "(", ")", "-", "–", "—", "*", "•", "#", ">", "|"}
 _GENITIVE = ("'s", "’s", "'", "’")
 # Noun endings no Norwegian name has; a sentence-initial word with one is a common noun
 # ("Risikovurderingen", "Virksomheten", "Partene", "Situasjonen").
@@ -45,6 +45,10 @@ _GENITIVE = ("'s", "’s", "'", "’")
 _NOUN_ENDINGS = ("ingen", "inga", "ingane", "ingene", "heten", "heita", "heitene", "sjonen", "sjonene",
                  "ene", "ane", "skapet", "ingar", "mentet", "iteten")
 _MIN_STEM = 4  # "Moe" is not "mo" + "e"
+_LEGAL_FORMS = {"as", "asa", "sa", "ans", "da", "ks", "iks", "hf", "rhf", "ba", "nuf"}
+# "Per" is also the preposition: "Per i dag", "Per dags dato", "Per 1. mars".
+_PER_PREPOSITION_NEXT = {"i", "dags", "nå", "no", "dato", "uke", "veke", "måned", "månad", "år", "time",
+                         "dag", "døgn", "person", "kvartal", "termin", "stk"}
 
 
 def _read_lexicon(name: str) -> frozenset[str]:
@@ -71,10 +75,14 @@ class PersonNameFinder:
         self.not_name = _read_lexicon("ikke_navn.txt")
         self.common = _read_lexicon("vanlige_ord.txt")
         self.given = _read_lexicon("fornavn.txt")
+        self.family = _read_lexicon("etternavn.txt")
         self.org_words = _read_lexicon("organisasjonsord.txt")
         self._org_heads = tuple(w for w in self.org_words if len(w) >= 5)
         self.eponym_heads = _read_lexicon("eponym_etterord.txt")
         self._lock = threading.Lock()
+        # word-level checks are pure and words repeat: memoise them (bounded)
+        for name in ("_is_not_name", "_is_org_word", "_is_given", "_capitalised", "_common_start"):
+            setattr(self, name, functools.lru_cache(maxsize=1 << 15)(getattr(self, name)))
 
     # -- candidates -------------------------------------------------------------------------
     def _is_not_name(self, lower: str) -> bool:
@@ -93,8 +101,8 @@ class PersonNameFinder:
     def _is_org_word(self, text: str) -> bool:
         """An organisation word, also as the head of a compound ("Folkeparti", "Polarinstitutt")."""
         lower = text.lower()
-        if len(lower) <= 3:  # "AS", "ASA", "SA" count only in capitals, so "Asa" stays a name
-            return text.isupper() and lower in self.org_words
+        if lower in _LEGAL_FORMS:  # "AS", "ASA", "SA" count only in capitals, so "Asa" stays a name
+            return text.isupper()
         for word in {lower, *(lower[: -len(e)] for e in _ENDINGS
                               if lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM)}:
             if word in self.org_words:
@@ -196,9 +204,10 @@ class PersonNameFinder:
                 span = self._clean(toks, a + ent.start, a + ent.end)
                 if span:
                     spans.append(span)
+        spans = self._veto_words(toks, sorted(set(spans)))
         hits: list[NameHit] = []
         taken: set[int] = set()
-        for s, e in sorted(set(spans)):
+        for s, e in spans:
             if any(k in taken for k in range(s, e)):
                 continue
             taken.update(range(s, e))
@@ -210,10 +219,9 @@ class PersonNameFinder:
             if not self._capitalised(toks.word(i)) or self._sentence_initial(toks, i):
                 continue
             e = i + 1
-            while e < len(toks) and e not in taken and self._capitalised(toks.word(e)) \
-                    and not self._is_not_name(toks.word(e).lower()):
+            while e < len(toks) and e not in taken and e not in other and self._surname_like(toks, e):
                 e += 1
-            if self._eponym(toks, e):
+            if self._eponym(toks, e) or _health_term(toks.word(i)):
                 continue
             taken.update(range(i, e))
             hits.append(NameHit(toks.starts[i], toks.ends[e - 1], LIST_SCORE,
@@ -222,7 +230,8 @@ class PersonNameFinder:
         return hits
 
     def _clean(self, toks: _Tokens, s: int, e: int) -> tuple[int, int] | None:
-        """Trim titles/punctuation around a predicted span; None when nothing name-like is left."""
+        """Trim titles/punctuation around a predicted span and extend it over a following surname
+        ("Kristoffer Aas" when the model stopped at "Kristoffer"); None when nothing name-like is left."""
         while s < e and (not self._capitalised(toks.word(s)) or self._is_not_name(toks.word(s).lower())
                          or (self._sentence_initial(toks, s) and self._common_start(toks.word(s).lower()))):
             s += 1
@@ -230,6 +239,12 @@ class PersonNameFinder:
             e -= 1
         if s >= e:
             return None
+        while e < len(toks) and toks.ends[e - 1] < toks.starts[e] and self._surname_like(toks, e):
+            e += 1
+        if toks.word(s).lower() == "per" and e == s + 1 and s + 1 < len(toks):
+            following = toks.word(s + 1).lower()
+            if following in _PER_PREPOSITION_NEXT or following[:1].isdigit():
+                return None
         words = [w for w in (toks.word(j) for j in range(s, e)) if any(c.isalpha() for c in w)]
         if all(self._is_not_name(_strip_genitive(w.lower())) for w in words):
             return None
@@ -238,6 +253,46 @@ class PersonNameFinder:
         if self._eponym(toks, e):
             return None
         return s, e
+
+    def _veto_words(self, toks: _Tokens, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Drop predicted names that are ordinary words.
+
+        * any word of the span is a health term ("Zoloft", "Parkinson": the health rules flag those);
+        * a word at the start of a sentence that is not in our given-name or surname lists ("Trine",
+          "Haugen" stay) and is a label ("Årsak: ...") or an ordinary Norwegian word — a form in the
+          word list behind ``ekspertrapport.lint.nlp`` ("Arbeidsplassen", "Mora"), its genitive
+          ("Avdelingens") or a compound ending in a word of five letters or more ("Planmøtet",
+          "Lagermedarbeider"). A lone such word is dropped, one in front of a name is trimmed.
+        """
+        kept: list[tuple[int, int]] = []
+        first: dict[int, tuple[str, ...]] = {}  # span start -> forms to look up
+        for s, e in spans:
+            if any(_health_term(toks.word(j)) for j in range(s, e)):
+                continue
+            if self._sentence_initial(toks, s):
+                lower = toks.word(s).lower()
+                if not (self._is_given(lower) or _strip_genitive(lower) in self.family):
+                    if e == s + 1 and e < len(toks) and toks.word(e) == ":":
+                        continue
+                    first[s] = _word_forms(lower)
+            kept.append((s, e))
+        if first:
+            known = _known_words({f for forms in first.values() for f in forms})
+            out = []
+            for s, e in kept:
+                if s in first and any(f in known for f in first[s]):
+                    if e == s + 1:
+                        continue
+                    s += 1
+                out.append((s, e))
+            kept = out
+        return kept
+
+    def _surname_like(self, toks: _Tokens, i: int) -> bool:
+        """A capitalised word right after a name that can be part of it (not a role, place, org)."""
+        word = toks.word(i)
+        return (self._capitalised(word) and not self._is_not_name(word.lower())
+                and not self._is_org_word(word) and not self._sentence_initial(toks, i))
 
     def _eponym(self, toks: _Tokens, e: int) -> bool:
         """A genitive name before "sykdom", "syndrom", ... ("Bekhterevs sykdom") is not a person."""
@@ -249,7 +304,7 @@ class PersonNameFinder:
 class _Tokens:
     """Token offsets of a Doc as plain lists: far cheaper than creating spaCy Token objects."""
 
-    __slots__ = ("text", "starts", "ends")
+    __slots__ = ("text", "starts", "ends", "_upper")
 
     def __init__(self, doc, text: str | None = None):
         from spacy.attrs import IDX, LENGTH
@@ -258,6 +313,7 @@ class _Tokens:
         self.text: str = doc.text if text is None else text
         self.starts: list[int] = arr[:, 0].tolist() if len(doc) else []
         self.ends: list[int] = (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else []
+        self._upper: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -269,8 +325,11 @@ class _Tokens:
         return self.text[self.starts[s]:self.ends[e - 1]]
 
     def upper_initial(self) -> list[int]:
-        text = self.text
-        return [i for i, st in enumerate(self.starts) if text[st].isupper()]
+        """Indices of the tokens that begin with a capital letter (computed once)."""
+        if self._upper is None:
+            text = self.text
+            self._upper = [i for i, st in enumerate(self.starts) if text[st].isupper()]
+        return self._upper
 
 
 def _strip_genitive(word: str) -> str:
@@ -278,6 +337,40 @@ def _strip_genitive(word: str) -> str:
         if word.endswith(g):
             return word[: -len(g)]
     return word
+
+
+# -- other teams' vocabularies (optional: the finder works without them) ------------------------------
+def _health_term(word: str) -> bool:
+    """A word of the health lexicon (drug, diagnosis, ...): the health rules deal with it."""
+    lookup = _health_lookup()
+    return lookup is not None and lookup(word) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _health_lookup():
+    try:
+        from ekspertrapport.lint.recognizers.health import lexicon_rule
+    except ImportError:  # pragma: no cover - the health recognizer is part of the package
+        return None
+    return functools.lru_cache(maxsize=1 << 15)(lexicon_rule)
+
+
+def _word_forms(lower: str) -> tuple[str, ...]:
+    """The word, its stem without a genitive -s, and its compound heads of five letters or more."""
+    forms = [lower]
+    if lower.endswith("s") and len(lower) > 4:
+        forms.append(lower[:-1])
+    forms += [lower[k:] for k in range(3, len(lower) - 4)]
+    return tuple(forms)
+
+
+def _known_words(forms: set[str]) -> set[str]:
+    """The forms that are ordinary Norwegian words (the lemma table behind ``lint.nlp``)."""
+    try:
+        from ekspertrapport.lint.nlp import LEMMAS
+    except ImportError:  # pragma: no cover
+        return set()
+    return set(LEMMAS.lookup(forms))
 
 
 # -- allowed names (the parties and the expert) ---------------------------------------------------
