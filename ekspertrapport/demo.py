@@ -36,8 +36,10 @@ class DemoResult:
 
 
 def find_samples(samples_dir: str | Path | None = None) -> Path:
-    """The samples folder: given explicitly, else ``./samples`` (run from the repository root)."""
-    candidates = [Path(samples_dir)] if samples_dir else [Path.cwd() / "samples"]
+    """The samples folder: given explicitly, else ``./samples`` (run from the repository root), else the
+    repository the package is installed from (an editable install run from any folder)."""
+    candidates = [Path(samples_dir)] if samples_dir else [Path.cwd() / "samples",
+                                                          Path(__file__).resolve().parents[1] / "samples"]
     for candidate in candidates:
         if (candidate / CLEAN_SAMPLE).is_file():
             return candidate

@@ -199,8 +199,9 @@ def test_password_protected_docx(tmp_path: Path) -> None:
 def test_old_binary_doc(tmp_path: Path) -> None:
     path = tmp_path / "gammel.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048)
-    with pytest.raises(EkspertrapportError, match="lagre"):
-        load_report(path)
+    with pytest.raises(EkspertrapportError, match="gammelt Word-dokument") as refused:
+        load_report(path)  # what render and approve use: the same precise message as lint, no word of macros
+    assert "Lagre som" in refused.value.message and "makro" not in refused.value.message
     _refused(path, "Lagre som", ".docx")
     renamed = tmp_path / "gammel.docx"
     renamed.write_bytes(path.read_bytes())
@@ -212,6 +213,8 @@ def test_docm_and_macro_content_refused(tmp_path: Path) -> None:
     docm.write_bytes(save(skeleton(), tmp_path / "x.docx").read_bytes())
     with pytest.raises(EkspertrapportError, match="makroer"):
         read_docx(docm)
+    with pytest.raises(EkspertrapportError, match=r"makroer \(\.docm\) støttes ikke"):
+        load_report(docm)
     _refused(docm, "makroer")
     parts = _valid_parts(tmp_path)
     parts["word/vbaProject.bin"] = b"\x00" * 100
@@ -258,6 +261,10 @@ def test_word_file_rendered_by_the_tool_reads_back(tmp_path: Path) -> None:
     read = load_report(render.render_docx(report, tmp_path / "rendret.docx"))
     assert read.meta == report.meta
     assert [(s.key, s.body) for s in read.sections] == [(s.key, s.body) for s in report.sections]
+    # ... and in nynorsk, whose labels differ («Nærmaste leiar», «Timar brukte»)
+    nynorsk = parse_markdown(markdown.replace("malform: nb", "malform: nn")).report
+    read = load_report(render.render_docx(nynorsk, tmp_path / "rendret-nn.docx"))
+    assert read.meta == nynorsk.meta
 
 
 SENSITIVE = " Hun har migrene og bruker Sertralin. Ring 912 34 567 eller skriv til kari@gmail.com."

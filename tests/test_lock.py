@@ -461,6 +461,17 @@ def test_verify_unreadable_is_exit_2(tmp_path):
         assert result.exit_code == 2, (name, result.output)
 
 
+def test_verify_goes_by_content_when_the_suffix_is_odd(locked, tmp_path):
+    renamed = tmp_path / "kopi-fra-epost.bin"
+    shutil.copyfile(locked.pdfs["nav"], renamed)
+    result = run("verify", renamed)
+    assert result.exit_code == 0 and "GYLDIG (PDF)" in result.output
+    source = tmp_path / "rapport.md"
+    shutil.copyfile(locked.source, source)
+    result = run("verify", source)
+    assert result.exit_code == 2 and "(PDF)" not in result.output and "bare låste kopier" in result.output
+
+
 def test_unsigned_pdf_is_invalid(tmp_path):
     from reportlab.pdfgen import canvas
 

@@ -721,3 +721,12 @@ def test_new_fill_render_and_libreoffice_converts_the_docx(tmp_path):
     text = pdf_text(pdf)
     assert_in_order(text, ["Rapport fra ekspertbistand", *SECTIONS_NB, "Forslag til tiltak", "Arbeidstakers godkjenning"])
     assert "Side 1 av" in text and "UTKAST" in text
+
+
+def test_demo_finds_the_samples_from_any_folder(tmp_path, monkeypatch):
+    from ekspertrapport.demo import find_samples
+
+    monkeypatch.chdir(tmp_path)  # not the repository root: the samples beside the package are used
+    assert find_samples() == ROOT / "samples"
+    with pytest.raises(EkspertrapportError, match="--samples"):
+        find_samples(tmp_path)

@@ -26,8 +26,8 @@ PARTY_LABELS = {
     "nb": ["Arbeidsgiver", "Organisasjonsnummer", "Nærmeste leder", "Arbeidstaker", "Stilling", "Ekspert",
            "Kompetanse", "Virksomhet", "Kontakt", "NAV-referanse", "Periode fra", "Periode til", "Timer brukt",
            "Kostnad (kr)", "Målform"],
-    "nn": ["Arbeidsgiver", "Organisasjonsnummer", "Næraste leiar", "Arbeidstakar", "Stilling", "Ekspert",
-           "Kompetanse", "Verksemd", "Kontakt", "NAV-referanse", "Periode frå", "Periode til", "Timer brukt",
+    "nn": ["Arbeidsgivar", "Organisasjonsnummer", "Næraste leiar", "Arbeidstakar", "Stilling", "Ekspert",
+           "Kompetanse", "Verksemd", "Kontakt", "NAV-referanse", "Periode frå", "Periode til", "Timar brukt",
            "Kostnad (kr)", "Målform"],
 }
 APPROVAL = {"nb": "Arbeidstakers godkjenning", "nn": "Arbeidstakaren si godkjenning"}

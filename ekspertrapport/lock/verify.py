@@ -45,7 +45,7 @@ RECIPIENT_WORDS = {"arbeidstaker": "arbeidstaker", "arbeidsgiver": "arbeidsgiver
 @dataclass
 class VerifyResult:
     path: str
-    kind: str  # pdf | docx | manifest
+    kind: str  # pdf | docx | manifest (| ukjent: a file that is none of them)
     status: str = VALID
     problems: list[str] = field(default_factory=list)
     checks: dict[str, bool] = field(default_factory=dict)
@@ -80,13 +80,21 @@ class VerifyResult:
 def verify_file(path: str | Path, trust=None) -> VerifyResult:
     """Verify a locked .pdf, .docx or manifest.json; ``trust`` is a list of cryptography certificates."""
     p = Path(path)
-    kind = {".pdf": "pdf", ".docx": "docx", ".json": "manifest"}.get(p.suffix.lower(), "pdf")
-    result = VerifyResult(str(p), kind)
+    kind = {".pdf": "pdf", ".docx": "docx", ".json": "manifest"}.get(p.suffix.lower())
+    result = VerifyResult(str(p), kind or "ukjent")
     try:
         data = read_bytes(p, limit=MAX_FILE)
     except EkspertrapportError as exc:
         result.fail(exc.message, UNREADABLE)
         return result
+    if kind is None:  # an odd suffix: go by the content, so a renamed PDF still verifies
+        head = data.lstrip()[:5]
+        kind = "pdf" if head.startswith(b"%PDF-") else "docx" if head.startswith(b"PK") else None
+        if kind is None:
+            result.fail("bare låste kopier kan kontrolleres: en PDF eller Word-fil (.docx) fra «ekspertrapport approve», "
+                        "eller manifest.json i mappen med de låste kopiene.", UNREADABLE)
+            return result
+        result.kind = kind
     try:
         if kind == "pdf":
             _verify_pdf(data, result, trust)
@@ -382,7 +390,7 @@ def _verify_docx(data: bytes, path: Path, result: VerifyResult, trust) -> None:
 
 
 def format_text(result: VerifyResult) -> str:
-    label = {"pdf": "PDF", "docx": "Word", "manifest": "manifest"}[result.kind]
+    label = {"pdf": "PDF", "docx": "Word", "manifest": "manifest"}.get(result.kind, "ukjent filtype")
     head = {VALID: "GYLDIG", INVALID: "UGYLDIG", UNREADABLE: "ULESELIG"}[result.status]
     lines = [f"{result.path}: {head} ({label})"]
     d = result.details

@@ -11,14 +11,11 @@ from ..report import Report
 def load_report(path: str | Path) -> Report:
     """Load and strictly validate a report source of any supported kind (.md, .docx)."""
     suffix = Path(path).suffix.lower()
-    if suffix in (".docx", ".dotx"):
+    if suffix in (".docx", ".dotx", ".doc", ".docm", ".dot", ".dotm"):
+        # The Word reader refuses .doc («lagre som .docx») and macro files («makroer støttes ikke») precisely.
         from .docx import load_report as load_docx_report
 
         return load_docx_report(path)
-    if suffix in (".doc", ".docm", ".dot", ".dotm"):  # the Word reader explains each of these
-        raise EkspertrapportError(
-            f"{path}: {suffix}-filer støttes ikke; åpne filen i Word og lagre den som Word-dokument (.docx) uten makroer."
-        )
     if suffix == ".pdf":
         raise EkspertrapportError(
             f"{path}: en PDF kan ikke brukes som rapportkilde; bruk Markdown-kilden (.md) eller Word-filen (.docx)."

@@ -20,7 +20,7 @@ PARTY_LABELS: dict[str, tuple[tuple[str, ...], str]] = {}
 for _labels, _path in (
     (("Arbeidsgiver", "Arbeidsgivar", "Arbeidsgjevar", "Virksomhet (arbeidsgiver)"), ("arbeidsgiver", "navn")),
     (("Organisasjonsnummer", "Org.nr.", "Orgnr"), ("arbeidsgiver", "orgnr")),
-    (("Nærmeste leder", "Næraste leiar", "Leder", "Leiar"), ("arbeidsgiver", "leder")),
+    (("Nærmeste leder", "Næraste leiar", "Nærmaste leiar", "Leder", "Leiar"), ("arbeidsgiver", "leder")),
     (("Arbeidstaker", "Arbeidstakar"), ("arbeidstaker", "navn")),
     (("Stilling",), ("arbeidstaker", "stilling")),
     (("Ekspert",), ("ekspert", "navn")),
@@ -31,7 +31,7 @@ for _labels, _path in (
     (("Periode fra", "Periode frå", "Fra", "Frå"), ("periode", "fra")),
     (("Periode til", "Til"), ("periode", "til")),
     (("Periode",), ("periode",)),  # «14.03.2025–02.05.2025» in one cell, as the rendered report has it
-    (("Timer brukt", "Timar brukt", "Timer", "Timar"), ("ressursbruk", "timer")),
+    (("Timer brukt", "Timar brukt", "Timar brukte", "Timer", "Timar"), ("ressursbruk", "timer")),
     (("Kostnad (kr)", "Kostnad"), ("ressursbruk", "kostnad")),
     (("Målform",), ("malform",)),
     (("Begrunnelse for ingen tiltak", "Grunngiving for ingen tiltak", "Ingen tiltak begrunnelse"),

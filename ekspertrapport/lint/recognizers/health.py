@@ -180,7 +180,7 @@ class HealthRecognizer(LexiconRecognizer):
     #: ("barn" is not here: "et barn med autisme" is usually the worker's own child.)
     GROUP_NOUNS = frozenset(
         "personer personar mennesker menneske brukere brukarar pasienter pasientar elever elevar ungdommer "
-        "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar".split()
+        "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar avdelingen avdelinga posten".split()
     )
 
     def _general(self, tokens: list[Token], i: int, j: int) -> bool:
