@@ -170,6 +170,34 @@ def test_rendered_pdf_with_two_tracks_and_wrapped_cells(tmp_path: Path) -> None:
     assert parsed.report.meta.tiltak == report.meta.tiltak
 
 
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_rendered_pdf_without_measures_reads_back_the_reason(tmp_path: Path, malform: str) -> None:
+    render = pytest.importorskip("ekspertrapport.render")
+    head, rest = MARKDOWN.split("tiltak:\n", 1)
+    markdown = head.replace("malform: nb", f"malform: {malform}") + \
+        "ingen_tiltak_begrunnelse: Arbeidstaker har sagt opp og begynner i ny jobb 1. november, så tiltak hos " \
+        "denne arbeidsgiveren er ikke aktuelt.\n---" + rest.split("---", 1)[1]
+    report = parse_markdown(markdown).report
+    parsed = read_pdf(render.render_pdf(report, tmp_path / "rapport.pdf")).parsed
+    assert parsed.report is not None, [str(p) for p in parsed.problems]
+    assert parsed.report.meta == report.meta
+
+
+def test_rendered_pdf_with_many_measures_over_several_pages(tmp_path: Path) -> None:
+    render = pytest.importorskip("ekspertrapport.render")
+    long = " ".join(["Arbeidsgiver går gjennom arbeidsplanene sammen med verneombudet og legger fram et forslag."] * 45)
+    measures = "".join(f"  - hva: \"{long if n == 0 else f'Tiltak nummer {n}'}\"\n    ansvarlig: begge\n"
+                       f"    frist: 2025-06-0{1 + n % 9}\n    oppfolging: Evalueres i møte\n    spor: samme-arbeid\n"
+                       for n in range(45))
+    head, rest = MARKDOWN.split("tiltak:\n", 1)
+    report = parse_markdown(head + "tiltak:\n" + measures + "---" + rest.split("---", 1)[1]).report
+    path = render.render_pdf(report, tmp_path / "rapport.pdf")
+    assert len(read_pdf(path).page_starts) >= 4
+    parsed = read_pdf(path).parsed
+    assert parsed.report is not None, [str(p) for p in parsed.problems]
+    assert parsed.report.meta.tiltak == report.meta.tiltak
+
+
 def test_damaged_pdfs_never_crash(tmp_path: Path) -> None:
     """Random damaged bytes: either read, or a Norwegian error; never a traceback."""
     import random

@@ -45,7 +45,7 @@ NYNORSK_LABELS = {normalise_heading(x) for x in ("Arbeidsgjevar", "Næraste leia
 PROSE_FIELDS = {"navn", "leder", "stilling", "kompetanse", "virksomhet", "kontakt", "ingen_tiltak_begrunnelse",
                 "hva", "frist", "oppfolging"}
 
-MEASURE_COLUMNS = {"tiltak": "hva", "hva": "hva", "ansvarlig": "ansvarlig", "ansvar": "ansvarlig",
+MEASURE_COLUMNS = {"tiltak": "hva", "hva": "hva", "ansvarlig": "ansvarlig", "ansvarleg": "ansvarlig", "ansvar": "ansvarlig",
                    "frist": "frist", "oppfolging": "oppfolging", "oppfylging": "oppfolging", "spor": "spor"}
 MEASURE_LABELS = {"hva": "Tiltak", "ansvarlig": "Ansvarlig", "frist": "Frist", "oppfolging": "Oppfølging", "spor": "Spor"}
 

@@ -185,7 +185,10 @@ def _parse(source: PdfSource, data: bytes) -> ParsedSource | None:
     front["tiltak"] = _measures(data, source, measures_at) if measures_at is not None else []
     if measures_at is not None and not front["tiltak"]:
         after = next((pos for pos, _, _ in headings if pos > measures_at), len(text))
-        if text[measures_at:after].strip().count("\n") >= 1:
+        reason = _no_measures_reason(text[measures_at:after])
+        if reason:
+            front["ingen_tiltak_begrunnelse"] = reason
+        elif text[measures_at:after].strip().count("\n") >= 1:
             problem("fant tekst under «Forslag til tiltak», men kunne ikke lese den som en tiltakstabell "
                     "(kolonnene Tiltak | Ansvarlig | Frist | Oppfølging); kontroller tiltakene manuelt", measures_at, "tiltak")
     parsed.front_matter = front
@@ -199,6 +202,32 @@ def _parse(source: PdfSource, data: bytes) -> ParsedSource | None:
     if parsed.meta is not None and not problems:
         parsed.report = Report(meta=parsed.meta, sections=sections)
     return parsed
+
+
+def _no_measures_reason(chunk: str) -> str | None:
+    """The reason under «Ingen tiltak foreslått» («Begrunnelse: ...» / «Grunngiving: ...»), as rendered."""
+    from ..texts import texts
+
+    labels = {texts(m).no_measures_reason_label for m in ("nb", "nn")}
+    marks = {normalise_heading(texts(m).no_measures) for m in ("nb", "nn")}
+    lines = chunk.split("\n")[1:]  # after the «Forslag til tiltak» heading
+    if not any(normalise_heading(line) in marks for line in lines):
+        return None
+    for index, line in enumerate(lines):
+        label = next((lab for lab in labels if line.strip().startswith(lab + ":")), None)
+        if label:
+            rest = [line.strip()[len(label) + 1:]]
+            for more in lines[index + 1:]:
+                if not more.strip():  # the page ends (the next page's running header follows)
+                    break
+                rest.append(more)
+            while len(rest) > 1 and _FOOTER_RE.search(rest[-1]):  # the page footer: reference, «Side X av Y»
+                rest.pop()
+            return " ".join(" ".join(rest).split()) or None
+    return None
+
+
+_FOOTER_RE = re.compile(r"(\bSide \d+ av \d+|^NAV-referanse: \S+)\s*$")
 
 
 def _parties(preamble: str, malform: str) -> dict:
@@ -279,7 +308,7 @@ def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
     columns: list[tuple[float, str]] = []
     header_norm = ""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[first_page - 1:first_page + 1]:
+        for page in pdf.pages[first_page - 1:]:  # until the heading after the table (many measures span pages)
             words = page.extract_words(use_text_flow=True)
             bands = _row_bands(page)
             lines: dict[int, list[dict]] = {}
@@ -288,6 +317,7 @@ def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
                     lines.setdefault(round(word["top"]), []).append(word)
             started = bool(columns)
             current_band = None
+            continued = bool(measures)  # the first row on a later page may be the rest of a measure split there
             for top in sorted(lines):
                 line = sorted(lines[top], key=lambda w: w["x0"])
                 line_text = " ".join(w["text"] for w in line)
@@ -320,6 +350,9 @@ def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
                     current_band = band
                 else:
                     new_row = ansvarlig_words().get(normalise_heading(cells.get("ansvarlig", ""))) is not None
+                if new_row and continued and not ({"ansvarlig", "frist"} & cells.keys()):
+                    new_row = False  # top-aligned cells: a new measure shows its Ansvarlig/Frist on its first line
+                continued = False
                 if new_row or not measures:
                     measures.append({"spor": spor})
                 row = measures[-1]
