@@ -78,4 +78,6 @@ def test_tests_import_the_installed_package_in_ci():
     import ekspertrapport
 
     if os.environ.get("CI") == "true":
-        assert REPO not in Path(ekspertrapport.__file__).resolve().parents
+        package = Path(ekspertrapport.__file__).resolve()
+        assert "site-packages" in package.parts, package
+        assert package.parent != REPO / "ekspertrapport"
