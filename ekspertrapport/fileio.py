@@ -118,8 +118,25 @@ def _umask() -> int:
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, exclusive: bool = False,
                        mode: int | None = None) -> Path:
     with atomic_writer(path, exclusive=exclusive, mode=mode) as tmp:
-        tmp.write_bytes(data)
+        _write(tmp, data, path)
     return Path(path)
+
+
+def atomic_write_all(files: list[tuple[str | os.PathLike, bytes]]) -> list[Path]:
+    """Write several files as one step: every file goes to a temporary file first, and only when all of
+    them are written are they renamed into place; if any write fails, no target is touched."""
+    with contextlib.ExitStack() as stack:
+        temps = [(path, stack.enter_context(atomic_writer(path)), data) for path, data in files]
+        for path, tmp, data in temps:
+            _write(tmp, data, path)
+    return [Path(path) for path, _ in files]
+
+
+def _write(tmp: Path, data: bytes, target: str | os.PathLike) -> None:
+    try:
+        tmp.write_bytes(data)
+    except OSError as exc:  # a full disk, a quota: a message, not a traceback
+        raise EkspertrapportError(f"{target}: kan ikke skrive filen ({exc.strerror or exc}).") from None
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, *, exclusive: bool = False) -> Path:

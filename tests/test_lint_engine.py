@@ -74,6 +74,88 @@ def test_lemmas_come_from_spacy_lookups_data():
     assert [t.lemma_ for t in doc] == ["smerte", "og", "lege", "gå", "."]
 
 
+# -- speed work keeps results: spaCy's tokens, lemmas, masked text, presidio's results -------------
+
+TOKENIZER_TEXTS = [
+    "", " ", "  ", "\n", " Hei", "Hei ", "Hei  ", "a  b", "a \n b", "a\t\tb", "a\u00a0b", "\n\nHei der.\n\n",
+    "F.eks. kl. 08.00, bl.a. ca. 3 000,50 kr, dvs. nr. 5; jf. s. 3 (f.eks.) f.eks./bl.a. f.eks .",
+    "«Hun sa: NAV-veilederen kommer.» — 10–12 timer (ca. 50 %).",
+    "Se https://www.nav.no/sykmeldt?x=1, eller post@nav.no. Tlf. +47 912 34 567.",
+    "Kari Nordmann (f. 01.01.1980) og O'Brien's bil XD andelsnr 1.-2. mai",
+]
+
+
+def test_caching_tokenizer_gives_spacys_tokens():
+    import spacy
+
+    from ekspertrapport.lint.nlp import build_pipeline
+
+    reference = spacy.blank("nb").tokenizer
+    tokenizer = build_pipeline().tokenizer
+    words = " ".join(TOKENIZER_TEXTS).split()
+    texts = TOKENIZER_TEXTS + [" ".join(words[i:] + words[:i]) for i in range(0, len(words), 7)]
+    for _ in range(2):  # cold chunks, then cached ones
+        for text in texts:
+            got = [(t.idx, t.text, t.whitespace_) for t in tokenizer(text)]
+            assert got == [(t.idx, t.text, t.whitespace_) for t in reference(text)], text
+
+
+def test_lemmas_are_the_same_when_cached():
+    from ekspertrapport.lint.nlp import build_pipeline
+
+    nlp = build_pipeline()
+    text = "Smertene og legene gikk. SMERTENE gikk f.eks. 3 ganger, og legene: «gikk»."
+    first = [(t.text, t.lemma_) for t in nlp(text)]
+    assert first == [(t.text, t.lemma_) for t in nlp(text)]
+    assert ("SMERTENE", "smerte") in first and ("3", "3") in first and ("«", "«") in first
+
+
+def test_masked_text_is_the_documents(repo_root):
+    import random
+
+    from ekspertrapport.document import Document, document_from_markdown, document_from_path
+    from ekspertrapport.lint.engine import masked_text
+
+    paths = sorted((repo_root / "tests/fixtures/lint").glob("*.md")) + sorted((repo_root / "samples").glob("*.md"))
+    documents = [document_from_path(p) for p in paths] + [document_from_markdown("Hei <!-- x -->\npå\n\ndeg.")]
+    rng = random.Random(3)
+    text = "ab\ncd ef\n\ngh ij\nkl"
+    for _ in range(200):  # unsorted, overlapping, empty and out-of-range regions
+        regions = [tuple(sorted((rng.randint(0, len(text) + 2), rng.randint(0, len(text) + 2))))
+                   for _ in range(rng.randint(0, 4))]
+        documents.append(Document("<tekst>", text, "nb", regions, [], None, [], kind="text"))
+    for document in documents:
+        assert masked_text(document) == document.masked_text()
+
+
+def test_artifacts_compute_offsets_and_lemmas_on_demand(linter):
+    import json
+
+    artifacts = linter.analyzer.nlp_engine.process_text("Legene gikk hjem.", "nb")
+    assert artifacts.tokens_indices == [0, 7, 12, 16]
+    assert artifacts.lemmas == ["lege", "gå", "hjem", "."]
+    assert artifacts.keywords == [] and artifacts.entities == []
+    assert json.loads(artifacts.to_json())["lemmas"] == artifacts.lemmas
+
+
+def test_skipping_presidios_context_pass_changes_nothing(linter, repo_root):
+    analyzer = linter.analyzer
+    text = (repo_root / "samples/rapport-med-feil.md").read_text(encoding="utf-8")
+    enhancer = analyzer.context_aware_enhancer
+
+    def results():
+        found = analyzer.analyze(text=text, language="nb", return_decision_process=True)
+        return [(r.entity_type, r.start, r.end, r.score) for r in found]
+
+    lean = results()
+    enhancer.is_noop = False  # presidio's own pass
+    try:
+        full = results()
+    finally:
+        del enhancer.is_noop
+    assert lean == full and lean
+
+
 def test_context_is_set_during_a_lint(linter, monkeypatch):
     from ekspertrapport.lint import context
     from ekspertrapport.lint.recognizers import identity

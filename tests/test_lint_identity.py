@@ -183,3 +183,52 @@ def test_address(linter, text, expected):
 def test_front_matter_identifiers_are_not_linted(linter):
     text = REPORT.format(kontakt="eva@eksempel-bht.no", body="Arbeidet ble gjennomført som avtalt.")
     assert [f for f in linter.lint_text(text) if f.category == "identity"] == []
+
+
+# -- the fast scans find exactly what the plain patterns find -------------------------------------
+
+# The patterns as first written (a lookbehind first, tried at every character); the recognizers scan
+# faster but must match the same spans.
+PLAIN_FNR = r"(?<![\d.,/-])(\d{6})[ \u00a0-]?(\d{5})(?![\d]|[.,/-]\d)"
+PLAIN_PHONE = (r"(?<![\w+/.,])(?<!\d )(?:(?:\+|00)47[ \u00a0]?)?"
+               r"([2-9]\d{7}|[2-9]\d{2}[ \u00a0]\d{2}[ \u00a0]\d{3}|[2-9]\d[ \u00a0]\d{2}[ \u00a0]\d{2}[ \u00a0]\d{2}"
+               r"|[2-9]\d{3}[ \u00a0]\d{4})(?![\d]|[.,]\d| \d)")
+
+
+def _random_texts(alphabet: list[str], n: int = 3000, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(["", "x", "1", "+"]) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            for _ in range(n)]
+
+
+def test_fast_number_scans_match_the_plain_patterns():
+    import re
+
+    from ekspertrapport.lint.recognizers.identity import FodselsnummerRecognizer, PhoneRecognizer, _finditer_from
+
+    alphabet = list("0123456789" * 6) + [" ", " ", "\u00a0", "-", ".", ",", "/", "+", "a", "Å", "_", "\n", "00", "47"]
+    texts = _random_texts(alphabet) + [FNR_TEXT for FNR_TEXT in ("01010012356", "x01010012356", ".01010012356",
+                                                                    "+47 912 34 567", "0047 91234567", "1 91234567")]
+    plain_fnr, plain_phone = re.compile(PLAIN_FNR), re.compile(PLAIN_PHONE)
+    for text in texts:
+        assert ([m.span() for m in FodselsnummerRecognizer.PATTERN.finditer(text)]
+                == [m.span() for m in plain_fnr.finditer(text)]), text
+        fast = _finditer_from(PhoneRecognizer.PATTERN, PhoneRecognizer.START, text)
+        assert [(m.span(), m.group(1)) for m in fast] == [(m.span(), m.group(1)) for m in plain_phone.finditer(text)], text
+
+
+def test_fast_email_and_address_scans_match_the_plain_patterns():
+    from ekspertrapport.lint.recognizers.identity import AddressRecognizer, EmailRecognizer
+
+    email, address = EmailRecognizer(), AddressRecognizer()
+    alphabet = list("abkø.._-+@@") + ["no", "com", " ", "1", "\n", "æ"]
+    for text in _random_texts(alphabet) + ["a@b.com@c.no", "a@b.com-x@c.no", "x.y+z@nav.no, post@nav.no"]:
+        found = [m.span() for m in email._matches(text)] if "@" in text else []
+        assert found == [m.span() for m in email.PATTERN.finditer(text)], text
+    alphabet = ["Storgata", "gate", "veien", "Kong", "Oscars", " ", " ", "  ", "\n", "12", "4", "B", ",", "0123",
+                "Oslo", "bor i", "x"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        if address.street.search(text):
+            assert address._maybe_street(text), text

@@ -491,7 +491,8 @@ def test_changed_source_is_refused_until_revised_and_v1_stays_untouched(tmp_path
     # Unchanged source: approving again is refused, rendering again is fine.
     with pytest.raises(LockedError, match="allerede godkjent"):
         _approve(lock_env, tmp_path, source=source, out_dir=tmp_path / "ut-igjen")
-    assert run("render", source, "--out", tmp_path / "utkast").exit_code == 0
+    again = run("render", source, "--out", tmp_path / "utkast")
+    assert again.exit_code == 0 and "allerede godkjent og låst" in again.output and str(v1.out_dir) in again.output
     source.write_text(source.read_text(encoding="utf-8").replace("to samtaler", "tre samtaler"), encoding="utf-8")
     with pytest.raises(LockedError, match="ekspertrapport revise"):
         _approve(lock_env, tmp_path, source=source, out_dir=tmp_path / "ut2")
@@ -547,7 +548,12 @@ def test_approve_uses_the_same_lint_configuration_as_lint(tmp_path, lock_env):
     (source.parent / "ekspertrapport.toml").write_text('[severity]\n"identity.person" = "warning"\n', encoding="utf-8")
     _, outcome = _approve(lock_env, tmp_path / "med", source=source, linter=SeverityLinter())
     assert outcome.lint["errors"] == 0 and outcome.lint["warnings"] == 1
-    assert outcome.lint["config"].endswith("ekspertrapport.toml")
+    assert outcome.lint["config"]["path"].endswith("ekspertrapport.toml")
+    assert outcome.lint["config"]["severity"] == {"identity.person": "warning"}
+    logged = [json.loads(line) for line in audit_path(source).read_text(encoding="utf-8").splitlines()]
+    assert any(e["event"] == "lint" and e["data"].get("config", {}).get("severity") for e in logged)
+    shown = run("log", source).output
+    assert "ekspertrapport.toml: identity.person → warning" in shown
 
 
 def test_refusal_of_a_word_source_says_where_in_the_document(tmp_path, lock_env):
@@ -563,6 +569,20 @@ def test_refusal_of_a_word_source_says_where_in_the_document(tmp_path, lock_env)
     message = refused.value.message
     assert "(avsnitt 11, slettet tekst (sporede endringer))" in message and "«vondt i ryggen»" in message
     assert ":81:" not in message
+
+
+def test_revise_log_and_verify_refuse_in_norwegian_without_side_effects(tmp_path, config_env):
+    source = copy_source(tmp_path / "kilde")
+    result = run("revise", source)
+    assert result.exit_code == 2 and "ikke godkjent ennå" in result.output
+    assert not state_dir(source).exists()  # a refused revise leaves no state folder behind
+    result = run("log", tmp_path / "finnes-ikke.md")
+    assert result.exit_code == 2 and "filen finnes ikke" in result.output
+    for args in (("log", source, "--format", "yaml"), ("verify", source, "--format", "xml"),
+                 ("keys", "init", "--name", "A", "--org", "B", "--algorithm", "dsa", "--out", tmp_path / "k.p12")):
+        result = run(*args)
+        assert result.exit_code == 2 and "ugyldig verdi" in result.output and "Invalid value" not in result.output
+    assert not (tmp_path / "k.p12").exists()
 
 
 def test_source_that_no_longer_parses_is_refused(tmp_path, lock_env):

@@ -198,6 +198,24 @@ def test_rendered_pdf_with_many_measures_over_several_pages(tmp_path: Path) -> N
     assert parsed.report.meta.tiltak == report.meta.tiltak
 
 
+def test_fixed_texts_of_a_rendered_pdf_are_not_linted(tmp_path: Path) -> None:
+    """Labels, headings and page furniture are the tool's words, not the expert's (as in Word sources)."""
+    render = pytest.importorskip("ekspertrapport.render")
+    report = parse_markdown(MARKDOWN).report
+    doc = document_from_pdf(render.render_pdf(report, tmp_path / "rapport.pdf"))
+
+    def linted(word: str) -> bool:
+        start = doc.text.index(word)
+        return any(a <= start and start + len(word) <= b for a, b in doc.regions)
+
+    for fixed in ("Organisasjonsnummer", "Virksomhet", "Kompetanse", "Periode", "Timer brukt", "Fingeravtrykk",
+                  "Dokumentinformasjon", "Side 1 av", "Årsaker til sykefraværet", "Oppfølging"):
+        assert not linted(fixed), fixed
+    for written in ("Solsikken Barnehage AS", "Psykologspesialist", "Stor arbeidsmengde",
+                    "Faste oppfølgingssamtaler", "Evalueres i felles møte"):
+        assert linted(written), written
+
+
 def test_damaged_pdfs_never_crash(tmp_path: Path) -> None:
     """Random damaged bytes: either read, or a Norwegian error; never a traceback."""
     import random

@@ -128,6 +128,20 @@ def test_unknown_variable_in_body_paragraph(report, tmp_path: Path) -> None:
         render_with_template(report, path, tmp_path / "ut.docx")
 
 
+def test_template_without_the_report_parts_is_refused(report, tmp_path: Path) -> None:
+    """A letterhead without tags (or with only a few) would give a «report» without its content."""
+    plain = docx.Document()
+    plain.add_paragraph("Fjordhelse BHT AS, Strandkaien 12")
+    plain.save(str(tmp_path / "brevark.docx"))
+    with pytest.raises(EkspertrapportError, match="ingen jinja2-tagger"):
+        render_with_template(report, tmp_path / "brevark.docx", tmp_path / "ut.docx")
+    plain.add_paragraph("{{ tittel }} for {{ arbeidsgiver.navn }}")
+    plain.save(str(tmp_path / "bare-tittel.docx"))
+    with pytest.raises(EkspertrapportError, match="setter ikke inn rapportens deler"):
+        render_with_template(report, tmp_path / "bare-tittel.docx", tmp_path / "ut.docx")
+    assert not (tmp_path / "ut.docx").exists()
+
+
 def test_bad_template_files(report, tmp_path: Path) -> None:
     corrupt = tmp_path / "mal.docx"
     corrupt.write_bytes(b"ikke en mal")

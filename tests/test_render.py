@@ -644,7 +644,7 @@ def test_rendering_never_crashes_on_odd_but_valid_bodies(report_nb):
     from hypothesis import strategies as st
 
     alphabet = st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
-        list("æøåÆØÅ*_#-<>&`[]()\n\n 1.\x0b\x0c\x1b\x00") + ["\n- ", "\n1. ", "**", "\n### ", "<!--", "-->", "ČŋŧŽ", "\u00ad"])
+        list("æøåÆØÅ*_#-<>&`[]()\n\n 1.\x0b\x0c\x1b\x00") + ["\n- ", "\n1. ", "**", "\n### ", "<!--", "-->", "ČŋŧŽ", "\u00ad", "|", "\n| a | b |\n|---|:-:|\n| "])
     bodies = st.lists(alphabet, min_size=1, max_size=80).map("".join).filter(lambda s: s.strip())
 
     @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -730,3 +730,47 @@ def test_demo_finds_the_samples_from_any_folder(tmp_path, monkeypatch):
     assert find_samples() == ROOT / "samples"
     with pytest.raises(EkspertrapportError, match="--samples"):
         find_samples(tmp_path)
+
+
+def test_pdf_measures_heading_never_alone_at_the_foot_of_a_page(report_nb):
+    """A measure taller than a page gives one table per spor; the heading must stay with the first one."""
+    long = " ".join(["Arbeidsgiver går gjennom arbeidsplanene med verneombudet og legger fram et forslag."] * 45)
+    for filler in range(0, 40):  # push the heading to every position near the foot of page 1
+        body = "\n\n".join(["Et avsnitt som fyller opp siden med vanlig tekst om arbeidsdagen."] * filler)
+        sections = [s.model_copy(update={"body": body or s.body}) if s.key == "gjennomforing" else s
+                    for s in report_nb.sections]
+        measures = [report_nb.meta.tiltak[0].model_copy(update={"hva": long})] + list(report_nb.meta.tiltak[1:])
+        meta = report_nb.meta.model_copy(update={"tiltak": measures})
+        reader = pdf_reader(report_nb.model_copy(update={"sections": sections, "meta": meta}))
+        pages = [page.extract_text() for page in reader.pages]
+        page = next(p for p in pages if "Forslag til tiltak" in p)
+        assert texts("nb").spor(report_nb.meta.tiltak[0].spor) in page.split("Forslag til tiltak", 1)[1], filler
+
+
+def test_render_writes_all_files_or_none(report_nb, tmp_path, monkeypatch):
+    """A failure while writing the second file (disk full) leaves neither file behind."""
+    original = Path.write_bytes
+    calls = []
+
+    def failing(self, data):
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(EkspertrapportError, match="kan ikke skrive filen .No space left on device"):
+        render_report(report_nb, tmp_path / "ut", "docx,pdf")
+    assert list((tmp_path / "ut").iterdir()) == []
+
+
+def test_docx_measure_taller_than_a_page_may_split(report_nb):
+    """Word cuts off the rest of a row that may not split but does not fit on a page: only short rows are kept whole."""
+    long = " ".join(["Arbeidsgiver går gjennom arbeidsplanene med verneombudet og legger fram et forslag."] * 40)
+    measures = [report_nb.meta.tiltak[0].model_copy(update={"hva": long})] + list(report_nb.meta.tiltak[1:])
+    report = report_nb.model_copy(update={"meta": report_nb.meta.model_copy(update={"tiltak": measures})})
+    table = open_docx(report).tables[1]
+    split = {row.cells[0].text[:30]: row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+             for row in table.rows[1:]}
+    assert split[long[:30]] is False
+    assert all(keep for text, keep in split.items() if text != long[:30])

@@ -227,3 +227,16 @@ def test_missing_file_and_directory(tmp_path):
         load_report(tmp_path / "mangler.md")
     with pytest.raises(EkspertrapportError, match="er en mappe"):
         load_report(tmp_path)
+
+
+def test_windows_line_endings_give_the_same_report(tmp_path) -> None:
+    """A source saved on Windows (\\r\\n) is the same report, with the same fingerprint."""
+    unix = parse_markdown(VALID).report
+    windows = parse_markdown(VALID.replace("\n", "\r\n")).report
+    assert windows is not None
+    assert [s.heading for s in windows.sections] == [s.heading for s in unix.sections]
+    assert [s.body for s in windows.sections] == [s.body for s in unix.sections]
+    assert windows.fingerprint() == unix.fingerprint()
+    path = tmp_path / "rapport.md"
+    path.write_bytes(VALID.replace("\n", "\r\n").encode("utf-8"))
+    assert load_report(path).fingerprint() == unix.fingerprint()

@@ -233,7 +233,14 @@ def test_cli_new_refuses_existing_file(tmp_path: Path) -> None:
 def test_cli_new_unknown_malform(tmp_path: Path) -> None:
     result = CliRunner().invoke(new, [str(tmp_path / "rapport.md"), "--malform", "se"])
     assert result.exit_code == 2
+    assert "Ukjent målform «se»" in result.output and "Invalid value" not in result.output
     assert not (tmp_path / "rapport.md").exists()
+
+
+def test_cli_new_refuses_a_file_type_that_is_no_report_source(tmp_path: Path) -> None:
+    result = CliRunner().invoke(new, [str(tmp_path / "rapport.pdf")])
+    assert result.exit_code == 2 and "Markdown (.md) eller Word (.docx)" in result.output
+    assert not (tmp_path / "rapport.pdf").exists()
 
 
 def test_cli_help_is_norwegian() -> None:

@@ -14,6 +14,13 @@ from .common import run_safely
 PASSPHRASE_HELP = "Fil med passordet til nøkkelen (første linje)."
 
 
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """A Norwegian message for a wrong option value (click's own is English)."""
+    if value not in allowed:
+        raise EkspertrapportError(f"ugyldig verdi «{value}» for {option}; bruk {', '.join(allowed[:-1])} eller {allowed[-1]}.")
+    return value
+
+
 def _passphrase(passphrase_file: Path | None) -> bytes | None:
     if passphrase_file is None:
         return None
@@ -51,7 +58,7 @@ def keys() -> None:
 @keys.command("init")
 @click.option("--name", "name", metavar="NAVN", help="Ekspertens navn (står i sertifikatet og signaturen).")
 @click.option("--org", "org", metavar="VIRKSOMHET", help="Virksomheten eksperten arbeider for.")
-@click.option("--algorithm", type=click.Choice(["ec", "rsa"]), default="ec", show_default=True,
+@click.option("--algorithm", default="ec", show_default=True, metavar="ec|rsa",
               help="Nøkkeltype: ec (P-256) eller rsa (RSA-3072).")
 @click.option("--passphrase-file", type=click.Path(path_type=Path), default=None, metavar="FIL",
               help="Beskytt nøkkelen med passordet i denne filen (første linje).")
@@ -67,6 +74,7 @@ def keys_init(name: str | None, org: str | None, algorithm: str, passphrase_file
     """
     from ..lock.keys import init_key
 
+    _choice(algorithm, ("ec", "rsa"), "--algorithm")
     passphrase = _passphrase(passphrase_file)
     if ask_passphrase and passphrase is None:
         typed = click.prompt("Nytt passord for nøkkelen", hide_input=True, confirmation_prompt="Gjenta passordet")
@@ -167,7 +175,7 @@ def revise(source: Path) -> None:
 
 @click.command("log")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", default="text", show_default=True, metavar="text|json",
               help="Utdataformat.")
 @run_safely
 def log(source: Path, fmt: str) -> None:
@@ -175,8 +183,11 @@ def log(source: Path, fmt: str) -> None:
     from ..lock import audit
     from ..lock.state import audit_path, load_state
 
+    _choice(fmt, ("text", "json"), "--format")
     path = audit_path(source)
     if not path.exists():
+        if not Path(source).exists():
+            raise EkspertrapportError(f"{source}: filen finnes ikke.")
         raise EkspertrapportError(f"{source}: rapporten har ingen revisjonslogg ennå (den lages ved første approve).")
     state = load_state(source)
     status = audit.verify_chain(path, expected_head=state.audit_head, expected_count=state.audit_count)
@@ -203,7 +214,7 @@ def log(source: Path, fmt: str) -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--trust", "trust_file", type=click.Path(path_type=Path), default=None, metavar="SERTIFIKAT.pem",
               help="Stol på underskrivere med dette sertifikatet (PEM eller DER); ellers «ikke klarert».")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", default="text", show_default=True, metavar="text|json",
               help="Utdataformat.")
 @click.option("--log", "log_source", type=click.Path(path_type=Path), default=None, metavar="KILDE",
               help="Før kontrollen inn i revisjonsloggen til rapportkilden KILDE.")
@@ -217,6 +228,7 @@ def verify(files: tuple[Path, ...], trust_file: Path | None, fmt: str, log_sourc
     from ..lock.keys import load_trust_certificates
     from ..lock.verify import format_json, format_text, verify_file
 
+    _choice(fmt, ("text", "json"), "--format")
     if not files:
         raise EkspertrapportError("mangler fil: oppgi en låst PDF, Word-kopi eller manifest.json.")
     trust = load_trust_certificates(trust_file) if trust_file else None

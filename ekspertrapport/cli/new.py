@@ -6,13 +6,18 @@ from pathlib import Path
 
 import click
 
-from ..scaffold import MALFORMER, write_new_docx, write_new_report
+from ..errors import EkspertrapportError
+from ..scaffold import check_malform, write_new_docx, write_new_report
 from .common import run_safely
+
+
+#: Suffixes a Markdown source may have (what the readers take as Markdown).
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt", "")
 
 
 @click.command("new")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--malform", "-m", type=click.Choice(MALFORMER), default="nb", show_default=True,
+@click.option("--malform", "-m", default="nb", show_default=True, metavar="nb|nn",
               help="Målform for overskrifter og veiledning: nb (bokmål) eller nn (nynorsk).")
 @click.option("--docx", "as_docx", is_flag=True,
               help="Lag en Word-mal (.docx) i stedet for en Markdown-kilde. Velges automatisk når PATH slutter på .docx.")
@@ -26,6 +31,11 @@ def new(path: Path, malform: str, as_docx: bool) -> None:
 
     En eksisterende fil blir aldri overskrevet.
     """
+    check_malform(malform)  # a Norwegian message, not click's English one
+    if not as_docx and path.suffix.lower() not in MARKDOWN_SUFFIXES + (".docx",):
+        raise EkspertrapportError(
+            f"{path}: en ny rapport kan bare lages som Markdown (.md) eller Word (.docx), ikke som «{path.suffix}»."
+        )
     if as_docx or path.suffix.lower() == ".docx":
         if path.suffix.lower() != ".docx":
             path = path.with_suffix(".docx")

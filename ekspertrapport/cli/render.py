@@ -20,7 +20,12 @@ def _check_not_locked(source: Path) -> int:
     """
     from ..lock.state import check_not_locked
 
-    return check_not_locked(source).current.version
+    current = check_not_locked(source).current
+    if current.status == "approved":  # the draft says «not approved yet»: say where the real copies are
+        click.echo(f"merk: versjon {current.version} er allerede godkjent og låst; de låste kopiene til "
+                   f"arbeidstaker, arbeidsgiver og NAV ligger i {current.out_dir}. Det som lages nå, er bare et utkast.",
+                   err=True)
+    return current.version
 
 
 @click.command("render")

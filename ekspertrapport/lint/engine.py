@@ -32,6 +32,45 @@ LANGUAGES: tuple[str, ...] = ("nb", "nn")
 def _nlp_engine_class() -> type:
     from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
+    class NorwegianArtifacts(NlpArtifacts):
+        """Presidio's NlpArtifacts over our Doc. Token offsets and lemma strings are computed only when
+        read: presidio's context enhancement, their only reader, is off, and our recognizers use the Doc
+        (``tokens``). ``keywords`` stays empty (also for context enhancement only)."""
+
+        def __init__(self, doc: Any, language: str, nlp_engine: Any) -> None:
+            self.entities, self.scores, self.keywords = [], [], []
+            self.tokens, self.language, self.nlp_engine = doc, language, nlp_engine
+            self._indices: list[int] | None = None
+            self._lemmas: list[str] | None = None
+
+        @property
+        def tokens_indices(self) -> list[int]:
+            if self._indices is None:
+                from spacy.attrs import IDX
+
+                self._indices = self.tokens.to_array(IDX).tolist() if len(self.tokens) else []
+            return self._indices
+
+        @tokens_indices.setter
+        def tokens_indices(self, value: list[int]) -> None:
+            self._indices = value
+
+        @property
+        def lemmas(self) -> list[str]:
+            if self._lemmas is None:
+                self._lemmas = [token.lemma_ for token in self.tokens]
+            return self._lemmas
+
+        @lemmas.setter
+        def lemmas(self, value: list[str]) -> None:
+            self._lemmas = value
+
+        def to_json(self) -> str:
+            import json
+
+            return json.dumps({"tokens": [t.text for t in self.tokens], "tokens_indices": self.tokens_indices,
+                               "lemmas": self.lemmas, "entities": [], "keywords": self.keywords, "scores": []})
+
     class NorwegianNlpEngine(NlpEngine):
         """Presidio's NLP engine interface over our pipeline (no model downloads, no NER)."""
 
@@ -47,17 +86,7 @@ def _nlp_engine_class() -> type:
             return self.nlp is not None
 
         def process_text(self, text: str, language: str) -> NlpArtifacts:
-            from spacy.attrs import IDX, LEMMA
-
-            doc = self.nlp(text)
-            strings = doc.vocab.strings
-            # Arrays rather than Token objects (cheaper); keywords are only used by presidio's context
-            # enhancement, which we disable, so they are not computed (nlp_engine=None below).
-            array = doc.to_array([IDX, LEMMA]).tolist() if len(doc) else []
-            artifacts = NlpArtifacts(entities=[], tokens=doc, tokens_indices=[row[0] for row in array],
-                                     lemmas=[strings[row[1]] for row in array], nlp_engine=None, language=language)
-            artifacts.nlp_engine = self
-            return artifacts
+            return NorwegianArtifacts(self.nlp(text), language, self)
 
         def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):
             for text in texts:
@@ -84,6 +113,8 @@ def _no_context_enhancer() -> Any:
     class NoContextEnhancer(ContextAwareEnhancer):
         """Presidio's lemma context enhancer is English-centred; our recognizers weigh context themselves."""
 
+        is_noop = True
+
         def __init__(self) -> None:
             super().__init__(0, 0, 0, 0)
 
@@ -93,16 +124,36 @@ def _no_context_enhancer() -> Any:
     return NoContextEnhancer()
 
 
+def _analyzer_class() -> type:
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+
+    class NorwegianAnalyzerEngine(AnalyzerEngine):
+        """Presidio's AnalyzerEngine, minus a pass that cannot change anything for us.
+
+        With context enhancement off and no recognizer overriding ``enhance_using_context``, presidio's
+        ``_enhance_using_context`` would regroup the results per recognizer (two list scans per
+        recognizer, in the order they already have) and return them unchanged.
+        """
+
+        def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+            if getattr(self.context_aware_enhancer, "is_noop", False) and all(
+                    type(r).enhance_using_context is EntityRecognizer.enhance_using_context for r in recognizers):
+                return raw_results
+            return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
+    return NorwegianAnalyzerEngine
+
+
 @functools.cache
 def shared_analyzer() -> Any:
     """The AnalyzerEngine, built once per process and shared by every :class:`Linter`."""
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer import RecognizerRegistry
 
     from .recognizers import build_all
 
     registry = RecognizerRegistry(recognizers=build_all(LANGUAGES), supported_languages=list(LANGUAGES))
-    engine = AnalyzerEngine(registry=registry, nlp_engine=_nlp_engine_class()(), supported_languages=list(LANGUAGES),
-                            context_aware_enhancer=_no_context_enhancer())
+    engine = _analyzer_class()(registry=registry, nlp_engine=_nlp_engine_class()(), supported_languages=list(LANGUAGES),
+                               context_aware_enhancer=_no_context_enhancer())
     known = load_rules()
     for recognizer in registry.recognizers:
         for entity in recognizer.supported_entities:
@@ -214,7 +265,7 @@ class Linter:
         entities = [rid for rid in enabled if rid in supported]
         if not entities or not document.regions:
             return []
-        masked = document.masked_text()
+        masked = masked_text(document)
         results = analyzer.analyze(text=masked, language=malform, entities=entities, return_decision_process=True)
         findings = []
         wanted = set(entities)
@@ -227,6 +278,34 @@ class Linter:
                                           explanation=explain(result), suggestion=metadata.get("suggestion"),
                                           score=result.score))
         return findings
+
+
+def masked_text(document: Document) -> str:
+    """``document.masked_text()`` (everything outside the regions blanked, newlines kept), built from
+    slices rather than character by character: the same text, ≈ 0.25 ms less per 2 000 words."""
+    text = document.text
+    size = len(text)
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(document.regions):
+        start, end = max(0, min(start, size)), max(0, min(end, size))
+        if end <= pos or start >= end:
+            continue
+        if start > pos:
+            out.append(_blank(text[pos:start]))
+            pos = start
+        out.append(text[pos:end])
+        pos = end
+    if pos < size:
+        out.append(_blank(text[pos:]))
+    return "".join(out)
+
+
+def _blank(piece: str) -> str:
+    """Spaces for every character but newlines."""
+    if "\n" not in piece:
+        return " " * len(piece)
+    return "\n".join(" " * len(line) for line in piece.split("\n"))
 
 
 def explain(result: Any) -> str | None:

@@ -136,7 +136,7 @@ def deletions(word: str) -> set[str]:
 
 # -- lexicon ------------------------------------------------------------------------------------
 
-FUZZY_MIN = 9  # entries and words at least this long tolerate one edit (health lexicon only)
+FUZZY_MIN = 7  # entries and words at least this long tolerate one edit (health lexicon only)
 LINKS = ("", "s", "e", "-")
 
 
@@ -156,7 +156,7 @@ class Lexicon:
     heads: dict[str, Hit] = field(default_factory=dict)  # compound heads ("plage", "smerte", "skade")
     modifiers: dict[str, Hit] = field(default_factory=dict)  # compound modifiers ("hofte", "søvn")
     exceptions: set[str] = field(default_factory=set)  # never a hit (forms and stems)
-    fuzzy: dict[str, str] = field(default_factory=dict)  # deletion → entry (for long entries)
+    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # deletion → entries (long entries)
     use_fuzzy: bool = True
     exception_suffixes: tuple[str, ...] = ()  # "-krefter": "naturkrefter" is not "kreft"
     open_heads: set[str] = field(default_factory=set)  # heads that take any modifier ("gruppe|terapi")
@@ -178,8 +178,9 @@ class Lexicon:
         for v in {w for e in variants(entry.lower()) for w in (e, e.replace("-", ""))}:
             target.setdefault(v, Hit(tag, entry))
             if table == "words" and len(v) >= FUZZY_MIN:
-                for d in deletions(v):
-                    self.fuzzy.setdefault(d, v)
+                for d in deletions(v) | {v}:
+                    if v not in self.fuzzy.get(d, ()):
+                        self.fuzzy[d] = (*self.fuzzy.get(d, ()), v)
 
     def finish(self) -> None:
         self._head_lengths = sorted({len(h) for h in self.heads}, reverse=True)
@@ -271,8 +272,12 @@ class Lexicon:
             for ending, tag, min_len in self.suffix_rules:
                 if len(s) >= min_len and s.endswith(ending) and s.isalpha():
                     return Hit(tag, f"-{ending}")
-        if self.use_fuzzy and len(lower) >= FUZZY_MIN:
-            return self._fuzzy(lower)
+        if self.use_fuzzy and suffix and len(lower) >= FUZZY_MIN and lower.isalpha():
+            for s in candidates[:3]:
+                if len(s) >= FUZZY_MIN and lower.startswith(s):
+                    hit = self._fuzzy(s)
+                    if hit is not None:
+                        return None if known_word(lower) else hit
         return None
 
     def _modifier(self, mod: str) -> Hit | None:
@@ -318,12 +323,42 @@ class Lexicon:
         return None
 
     def _fuzzy(self, lower: str) -> Hit | None:
-        if lower in self.fuzzy:  # the word lacks one letter ("fibromalgi")
-            return self.words[self.fuzzy[lower]]
-        for d in deletions(lower):
-            if d in self.words and d[:2] == lower[:2]:  # the word has one letter too many
-                return self.words[d]
+        """An entry at Damerau distance 1: a letter missing, extra, substituted or two swapped
+        ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree."""
+        for key in (lower, *deletions(lower)):
+            for entry in self.fuzzy.get(key, ()):
+                if entry[:2] == lower[:2] and entry != lower and damerau1(lower, entry):
+                    hit = self.words[entry]
+                    return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")
         return None
+
+
+def damerau1(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one insertion, deletion, substitution or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+def known_word(lower: str) -> bool:
+    """A form in the Norwegian word list behind ``lint.nlp`` (a real word, not a misspelling)."""
+    try:
+        from ekspertrapport.lint.nlp import LEMMAS
+    except ImportError:  # pragma: no cover
+        return False
+    try:
+        return bool(LEMMAS.lookup({lower}))
+    except Exception:  # pragma: no cover - no lemma table: do not guess
+        return True
 
 
 # -- phrases ------------------------------------------------------------------------------------

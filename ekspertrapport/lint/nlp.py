@@ -8,6 +8,10 @@ the table's content hash), and each lint looks up only the distinct words of its
 cannot be written, the table is read into memory instead.
 
 ``token.lemma_`` is the lower-cased lemma, or the lower-cased word where the table has none.
+
+Speed: spaCy's tokenizer is wrapped in :class:`CachingTokenizer` (same tokens, working cache) and the
+lemmas are set per distinct lower-cased form from an in-memory map that grows as texts are linted, so
+a warm 2 000-word report costs ≈ 0.5 ms here instead of ≈ 5.5 ms.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import sqlite3
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -36,6 +40,7 @@ _TABLE = "nb_lemma_exc.json.gz"
 _FORMAT = 2  # bump when the way the cache is built changes
 _CHUNK = 900  # below SQLite's default limit on host parameters
 _SEEN_MAX = 200_000  # forms remembered between texts
+_CHUNKS_MAX = 100_000  # whitespace-separated chunks primed into spaCy's tokenizer cache
 
 
 class LemmaTable:
@@ -127,38 +132,116 @@ def _build_sqlite(raw: bytes, path: Path) -> None:
 LEMMAS = LemmaTable()
 
 
-def lemmatize(doc: Doc) -> Doc:
-    """Set ``token.lemma_`` for every token from the lemma table (a spaCy pipeline component).
+class CachingTokenizer:
+    """spaCy's own tokenizer for the text, with a cache that keeps working.
+
+    spaCy tokenizes a text chunk by chunk (the runs between whitespace) and caches each chunk's tokens,
+    but once a special case has occurred in a text («f.eks.», «kl.», «bl.a.», a newline) it saves no
+    more chunks to the cache for the rest of that text (``has_special`` in ``spacy/tokenizer.pyx`` is
+    per text, spaCy #1250). Reports are full of such abbreviations, so most chunks went through the
+    affix and infix rules on every lint (≈ 4.3 ms per 2 000 words instead of ≈ 0.3 ms).
+
+    Before tokenizing a text, the chunks not seen before are put in the cache where no special case
+    blocks it: all-letter chunks (which use no special case unless they are one) in one call, the others
+    one by one. Then spaCy's tokenizer runs on the whole text as before. The tokens are spaCy's own by
+    construction: priming only fills the cache, and which chunks get cached never changes a token.
+    After ``_CHUNKS_MAX`` distinct chunks, priming stops and spaCy's tokenizer is used unchanged.
+    """
+
+    def __init__(self, tokenizer: Any, max_chunks: int = _CHUNKS_MAX):
+        self.tokenizer = tokenizer
+        self.max_chunks = max_chunks
+        # spaCy's default cache holds 10 000 chunks; room for the primed ones and spaCy's own saves.
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, 2 * max_chunks)
+        self._special = frozenset(tokenizer.rules or ())
+        self._seen: set[str] = set()
+
+    def __call__(self, text: str) -> Doc:
+        seen = self._seen
+        if len(seen) < self.max_chunks:
+            new = set(text.split()).difference(seen)  # str.split() splits on str.isspace(), as spaCy does
+            if new:
+                self._prime(new)
+                seen.update(new)
+        return self.tokenizer(text)
+
+    def _prime(self, chunks: set[str]) -> None:
+        tokenize, special = self.tokenizer, self._special
+        words = [c for c in chunks if c.isalpha() and c not in special]
+        if words:
+            tokenize(" ".join(words))
+        if len(words) < len(chunks):
+            for chunk in chunks.difference(words):
+                tokenize(chunk)
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:  # vocab, rules, explain, to_bytes ...: spaCy's tokenizer
+        try:
+            tokenizer = self.__dict__["tokenizer"]
+        except KeyError:  # not initialised (copy, unpickling)
+            raise AttributeError(name) from None
+        return getattr(tokenizer, name)
+
+
+class LookupLemmatizer:
+    """Pipeline component: ``token.lemma_`` from :data:`LEMMAS` for every token.
 
     Works on hash arrays (``to_array``/``from_array``) rather than Token objects: a 2 000-word text has
-    only a few hundred distinct words, and creating Python Token objects is what costs.
+    only a few hundred distinct lower-cased forms, and each form's lemma hash is remembered, so a warm
+    text costs one ``numpy.unique`` and a dict lookup per distinct form. Only alphabetic forms are looked
+    up; every other token's lemma is its lower-cased form.
     """
-    import numpy
 
-    from spacy.attrs import LEMMA, LOWER
+    def __init__(self, vocab: Any):
+        self.strings = vocab.strings
+        self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash
 
-    if not len(doc):
+    def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        if not len(doc):
+            return doc
+        lemma_of = self._lemma_of
+        if len(lemma_of) > _SEEN_MAX:
+            lemma_of.clear()
+        unique, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
+        keys = unique.tolist()
+        new = [h for h in keys if h not in lemma_of]
+        if new:
+            strings = self.strings
+            forms = {h: strings[h] for h in new}
+            found = LEMMAS.lookup({f for f in forms.values() if f.isalpha()})
+            for h, form in forms.items():
+                lemma = found.get(form)
+                lemma_of[h] = h if lemma is None else strings.add(lemma)
+        lemmas = numpy.fromiter((lemma_of[h] for h in keys), dtype="uint64", count=len(keys))[inverse]
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
-    strings = doc.vocab.strings
-    lowers = doc.to_array(LOWER)
-    unique = numpy.unique(lowers)
-    forms = {int(h): strings[int(h)] for h in unique}
-    found = LEMMAS.lookup({f for f in forms.values() if f.isalpha()})
-    mapping = {h: strings.add(found[form]) if form in found else h for h, form in forms.items()}
-    lemmas = numpy.fromiter((mapping[int(h)] for h in lowers), dtype="uint64", count=len(lowers))
-    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
-    return doc
+
+
+def _make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
+    return LookupLemmatizer(nlp.vocab)
+
+
+def lemmatize(doc: Doc) -> Doc:
+    """Set ``token.lemma_`` on a Doc from :func:`build_pipeline`'s vocabulary (the pipeline does this)."""
+    return build_pipeline().get_pipe("ekspertrapport_lemmas")(doc)
 
 
 @functools.cache
 def build_pipeline() -> Language:
-    """The shared pipeline, built once per process: blank Norwegian tokenizer + lookup lemmas."""
+    """The shared pipeline, built once per process: spaCy's Norwegian tokenizer (cached) + lookup lemmas."""
     import spacy
     from spacy.language import Language
 
     if "ekspertrapport_lemmas" not in Language.factories:
-        Language.component("ekspertrapport_lemmas", func=lemmatize)
+        Language.factory("ekspertrapport_lemmas", func=_make_lemmatizer)
     nlp = spacy.blank("nb")
     nlp.max_length = 20_000_000  # inputs are capped by size when read; spaCy's 1M default is not our limit
+    nlp.tokenizer = CachingTokenizer(nlp.tokenizer)
     nlp.add_pipe("ekspertrapport_lemmas")
     return nlp

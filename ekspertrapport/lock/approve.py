@@ -164,8 +164,9 @@ def _lint(source: Path, linter: Any = None) -> tuple[Any, dict[str, Any]]:
         "suppressed": sum(1 for f in result.findings if f.suppressed),
         "rules": sorted({f.rule for f in active}),
     }
-    if config.source:
-        summary["config"] = config.source
+    if config.source:  # what the configuration turned off or down is part of the record
+        summary["config"] = {"path": config.source, "disable": list(config.disable),
+                             "severity": dict(config.severity)}
     return result, summary
 
 
@@ -372,14 +373,19 @@ def revise_report(source: str | os.PathLike) -> lock_state.VersionState:
     source = Path(source)
     if not source.is_file():
         raise EkspertrapportError(f"{source}: filen finnes ikke.")
-    with lock_state.report_lock(source):
-        state = lock_state.load_state(source)
-        current = state.current
+
+    def check_approved(current: lock_state.VersionState) -> None:
         if current.status != "approved":
             raise EkspertrapportError(
                 f"{source}: versjon {current.version} er ikke godkjent ennå, så den kan fortsatt endres; "
                 "en ny versjon trengs ikke."
             )
+
+    check_approved(lock_state.load_state(source).current)  # before the lock, which makes the state folder
+    with lock_state.report_lock(source):
+        state = lock_state.load_state(source)
+        current = state.current
+        check_approved(current)
         new = lock_state.VersionState(current.version + 1)
         state.versions.append(new)
         lock_state.record(source, state, "revision", {"from_version": current.version, "to_version": new.version,

@@ -150,6 +150,11 @@ def describe(entry: dict[str, Any]) -> str:
     if event == "lint":
         text = (f"{data.get('errors', 0)} feil, {data.get('warnings', 0)} advarsler, "
                 f"{data.get('suppressed', 0)} unntak (versjon {data.get('version')})")
+        config = data.get("config")
+        if isinstance(config, dict):
+            changed = [f"{rule} av" for rule in config.get("disable") or []]
+            changed += [f"{rule} → {level}" for rule, level in (config.get("severity") or {}).items()]
+            text += f"; konfigurasjon {config.get('path')}" + (f": {', '.join(changed)}" if changed else "")
     elif event == "suppression":
         text = f"{data.get('rule')} linje {data.get('line')}: «{data.get('reason')}»"
     elif event == "approval":

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import EkspertrapportError
-from ..fileio import atomic_write_bytes, ensure_writable_dir
+from ..fileio import atomic_write_all, atomic_write_bytes, ensure_writable_dir
 from ..report import Approval, Report
 
 FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
@@ -147,7 +147,7 @@ def render_report(report: Report, out_dir: str | Path, formats: str | Iterable[s
             data = build_bytes(report, fmt, options)
         rendered.append((f"{base}.{fmt}", data))
     directory = ensure_writable_dir(out_dir)  # only now: a failed render leaves no folder behind
-    return [atomic_write_bytes(directory / name, data) for name, data in rendered]
+    return atomic_write_all([(directory / name, data) for name, data in rendered])  # all or none
 
 
 def render_docx(report: Report, path: str | Path, options: RenderOptions | None = None) -> Path:

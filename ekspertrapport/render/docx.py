@@ -281,6 +281,15 @@ def _label_table(doc, groups: list[list[tuple[str, str]]], *, keep_together: boo
     return table
 
 
+def _fits_half_a_page(item, widths) -> bool:
+    """Whether a measure row is surely shorter than half a page (9.5 pt text: ~0.2 cm per character, ~0.45 cm a line)."""
+    lines = 0
+    for text, width in zip((item.hva, item.ansvarlig, item.frist, item.oppfolging), widths):
+        per_line = max(int(width / Cm(0.2)), 1)
+        lines = max(lines, sum(len(part) // per_line + 1 for part in (text or "").split("\n")))
+    return lines * Cm(0.45) < (PAGE_H - MARGIN_T - MARGIN_B) / 2
+
+
 def _measures_table(doc, view: ReportView):
     rows = 1 + sum(1 + len(g.rows) for g in view.measure_groups)
     table = doc.add_table(rows=rows, cols=4)
@@ -305,7 +314,8 @@ def _measures_table(doc, view: ReportView):
         index += 1
         for item in group.rows:
             row = table.rows[index]
-            row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            if _fits_half_a_page(item, widths):  # Word cuts off a row that may not split but is taller than a page
+                row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
             for cell, text in zip(row.cells, (item.hva, item.ansvarlig, item.frist, item.oppfolging)):
                 _cell_text(cell, text)
                 _borders(cell, bottom=f"single:4:{RULE_HEX}")

@@ -429,7 +429,10 @@ def _story(view: ReportView) -> list[Flowable]:
     # Keep the heading with the table's first rows (header, first group, first measure).
     first = measures[0] if measures and isinstance(measures[0], Table) else None
     first_rows = sum(_tallest_row([row], MEASURE_WIDTHS) for row in first._cellvalues[:3]) if first else 0
-    story.append(CondPageBreak(max(4 * cm, min(first_rows + 1.6 * cm, 12 * cm))))
+    # One table per spor (a measure taller than a page): each starts with CondPageBreak(4 cm) and its group
+    # heading; leave room for that too, or the heading would be left alone at the foot of the page.
+    least = 4 * cm + (1.8 * cm if measures and first is None else 0)
+    story.append(CondPageBreak(max(least, min(first_rows + 1.6 * cm, 12 * cm))))
     story.append(_outlined(_p(view.measures_heading, "h1"), view.measures_heading, 0))
     if measures:
         story.extend(measures)

@@ -380,6 +380,13 @@ def render_with_template(report: Report, template_path: str | Path, out_path: st
     view = build_view(report, options)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     paragraphs = _template_paragraphs(template.get_docx())
+    tags = [match.group() for _, text in paragraphs for match in _TAG_RE.finditer(text)]
+    if not any(re.search(r"\bseksjon(er)?\b", tag) for tag in tags):
+        # Without them the «report» would be the letterhead alone: almost certainly the wrong file.
+        found = "har ingen jinja2-tagger" if not tags else "setter ikke inn rapportens deler"
+        raise EkspertrapportError(
+            f"{template_path}: Word-malen {found} (f.eks. «{{%p for s in seksjoner %}}» … «{{{{p s.innhold }}}}»), "
+            "så rapportens innhold ville mangle. Se docs/leverandormal.md og samples/leverandor-mal.docx.")
     try:
         context = build_context(report, view, _ParagraphWriter(template.get_docx()))
         template.render(context, env, autoescape=True)

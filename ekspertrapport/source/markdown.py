@@ -21,9 +21,10 @@ from ..report import FrontMatter, Report, Section
 from ..sections import APPROVAL_HEADINGS, BY_KEY, MEASURES_HEADINGS, REQUIRED_KEYS, match_heading, normalise_heading
 from .validation import problems_from_validation
 
-_FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+# Files saved on Windows end their lines with \r\n: every line pattern tolerates the \r.
+_FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*\r?$", re.MULTILINE)
 #: Front-matter values that are the report's prose (linted). The rest are the parties' names (allowed
 #: by definition), identifiers and codes.
 PROSE_KEYS = frozenset({"hva", "oppfolging", "frist", "stilling", "kompetanse", "virksomhet",
@@ -189,7 +190,7 @@ def _read_body(parsed: ParsedSource) -> None:
             continue
         if key:
             seen[key] = line
-        body = _strip_comments(text[match.end():end], parsed.comments, match.end()).strip()
+        body = _strip_comments(text[match.end():end], parsed.comments, match.end()).strip().replace("\r\n", "\n")
         sections.append(Section(key=key, heading=heading, body=body, start=match.start(), end=end, line=line))
     parsed.sections = sections
     for key in REQUIRED_KEYS:

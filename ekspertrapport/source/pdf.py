@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import io
 import logging
 import re
@@ -308,14 +309,14 @@ def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
     columns: list[tuple[float, str]] = []
     header_norm = ""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[first_page - 1:]:  # until the heading after the table (many measures span pages)
+        for number, page in enumerate(pdf.pages[first_page - 1:]):  # until the heading after the table
             words = page.extract_words(use_text_flow=True)
             bands = _row_bands(page)
             lines: dict[int, list[dict]] = {}
             for word in words:
                 if page.height * 0.07 < word["top"] < page.height * 0.92:  # skip running header/footer
                     lines.setdefault(round(word["top"]), []).append(word)
-            started = bool(columns)
+            started = bool(columns) or number > 0  # on a later page: the heading was on the page before
             current_band = None
             continued = bool(measures)  # the first row on a later page may be the rest of a measure split there
             for top in sorted(lines):
@@ -361,10 +362,64 @@ def _measure_rows(data: bytes, source: PdfSource, offset: int) -> list[dict]:
     return measures
 
 
+_LINE_TEXTS = ("title", "measures_heading", "no_measures", "recipients_line", "approval_heading", "approval_statement",
+               "not_approved", "remarks_heading", "draft_mark", "draft_notice", "document_info_heading",
+               "col_tiltak", "col_ansvarlig", "col_frist", "col_oppfolging")
+_PREFIX_TEXTS = ("no_measures_reason_label", "approval_by_label", "approval_date_label", "approval_method_label",
+                 "version_label", "fingerprint_label")
+
+
+@functools.lru_cache(maxsize=1)
+def _fixed_texts() -> tuple[frozenset[str], re.Pattern]:
+    """The texts this tool prints in every report (headings, labels, page furniture), both målformer:
+    whole lines, and a pattern for a label at the start of a line («Arbeidsgiver Fjordlys AS»)."""
+    from ..texts import MALFORMER, texts
+
+    lines, labels = set(), set()
+    for malform in MALFORMER:
+        t = texts(malform)
+        lines.update(getattr(t, name) for name in _LINE_TEXTS)
+        lines.update(t.spor(value) for value in ("samme-arbeid", "annet-arbeid-samme-arbeidsgiver", "annen-arbeidsgiver"))
+        lines.update(t.copy_mark(r) for r in ("arbeidstaker", "arbeidsgiver", "nav"))
+        labels.update(value for name, value in t.as_dict().items() if name.startswith("label_"))
+        labels.update(getattr(t, name) for name in _PREFIX_TEXTS)
+    labels.update(label for _, label in PARTY_LABELS.values())
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return frozenset(lines), re.compile(rf"^\s*(?:{alternatives})(?=:|\s|$):?")
+
+
+def _fixed_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of a PDF's text that are the report's fixed texts, not what the expert wrote: not linted
+    (as the Word reader masks the skeleton's labels). Page numbers and a fingerprint count too."""
+    lines, label_re = _fixed_texts()
+    spans = []
+    for pos, line in _lines(text):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped in lines or _heading_kind(stripped) or _PAGE_RE.fullmatch(stripped) \
+                or re.fullmatch(r"[0-9a-f]{64}", stripped):
+            spans.append((pos, pos + len(line)))
+        elif match := label_re.match(line):
+            spans.append((pos, pos + match.end()))
+        elif match := _PAGE_RE.search(line):  # «NAV-referanse: 2025/1 Side 1 av 2»
+            spans.append((pos + match.start(), pos + len(line)))
+    return spans
+
+
+_PAGE_RE = re.compile(r"\bSide \d+ av \d+\s*$")
+
+
 def document_from_pdf(path: str | Path) -> Document:
     """The Document the linter sees for a PDF; ``location(offset)`` gives ``{"page": n}``."""
     source = read_pdf(path)
-    regions = [(0, len(source.text))]
+    regions, pos = [], 0
+    for a, b in _fixed_spans(source.text):
+        if a > pos:
+            regions.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(source.text):
+        regions.append((pos, len(source.text)))
     sections = source.parsed.sections if source.parsed else []
     malform = source.parsed.malform if source.parsed else "nb"
     return Document(str(path), source.text, malform, regions, sections, source.parsed, [],

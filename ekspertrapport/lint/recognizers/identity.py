@@ -4,6 +4,11 @@ One class per rule, in the style of presidio's country-specific recognizers (cla
 context words, a ``validate`` step). Identity numbers are validated with python-stdnum; the word lists
 that are policy (role e-mail addresses, street-name endings) are rule parameters in
 ``rules/identity.yaml``. Allowed contacts (the expert's own ``kontakt``) come from the lint context.
+
+Speed: a pattern that begins with a lookbehind makes Python's regex engine try a match at every
+character of the text (≈ 0.3 ms per 2 000 words each). The patterns here either begin with a character
+class (the engine then skips ahead to candidates in C), or are tried only where a cheap necessary
+condition holds (an «@», a digit after a street ending); the matches are the same.
 """
 
 from __future__ import annotations
@@ -52,7 +57,9 @@ class FodselsnummerRecognizer(_Recognizer):
     FH-nummer. An 11-digit number with invalid check digits is flagged only next to an identity word."""
 
     ENTITY = "identity.fodselsnummer"
-    PATTERN = re.compile(r"(?<![\d.,/-])(\d{6})[ \u00a0-]?(\d{5})(?![\d]|[.,/-]\d)")
+    # ``(?<![\d.,/-])\d{6}``, written with the lookbehind after the first digit so that the regex
+    # engine can skip to digits (a character-class prefix).
+    PATTERN = re.compile(r"(\d(?<![\d.,/-]\d)\d{5})[ \u00a0-]?(\d{5})(?![\d]|[.,/-]\d)")
     CONTEXT = re.compile(r"\b(?:fødselsnummer\w*|fødselsnr|f\.?nr|personnummer\w*|personnr|d-nummer\w*|"
                          r"identitetsnummer\w*|id-nummer\w*|personidentifikator)\b", re.IGNORECASE)
 
@@ -100,6 +107,9 @@ class PhoneRecognizer(_Recognizer):
         r"([2-9]\d{7}|[2-9]\d{2}[ \u00a0]\d{2}[ \u00a0]\d{3}|[2-9]\d[ \u00a0]\d{2}[ \u00a0]\d{2}[ \u00a0]\d{2}|[2-9]\d{3}[ \u00a0]\d{4})"
         r"(?![\d]|[.,]\d| \d)"
     )
+    #: Where PATTERN can start: a «+» or digit where its lookbehinds hold (a character-class prefix,
+    #: so the engine skips to such characters; PATTERN is then tried only there).
+    START = re.compile(r"[+\d](?<![\w+/.,].)(?<!\d .)")
     CONTEXT = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*|mob|ring\w*|sms|nummer\w*|nr)\b", re.IGNORECASE)
     AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bnok|\bkroner|\bbeløp\w*|\bkostnad\w*|\bsum\w*|\$|€)\s*$", re.IGNORECASE)
     AMOUNT_AFTER = re.compile(r"^\s*(?:kr\b|kroner|nok\b|,-|prosent|%|timer|ord\b)", re.IGNORECASE)
@@ -107,7 +117,7 @@ class PhoneRecognizer(_Recognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         allowed = current().allowed_contacts
         results = []
-        for match in self.PATTERN.finditer(text):
+        for match in _finditer_from(self.PATTERN, self.START, text):
             digits = re.sub(r"\D", "", match.group(1))
             if digits in allowed:
                 continue
@@ -147,14 +157,32 @@ class EmailRecognizer(_Recognizer):
         self.role_addresses = frozenset(a.lower() for a in params.get("role_addresses", ()))
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        if "@" not in text:
+            return []
         allowed = current().allowed_contacts
         results = []
-        for match in self.PATTERN.finditer(text):
+        for match in self._matches(text):
             address = match.group().lower()
             if address in allowed or address.split("@", 1)[0] in self.role_addresses:
                 continue
             results.append(_result(self, self.ENTITY, match.start(), match.end(), 1.0, "e-postadresse"))
         return results
+
+    def _matches(self, text: str) -> list[re.Match[str]]:
+        """``PATTERN.finditer(text)``, tried only at the start of the ``[\\w.+-]`` run before each «@»:
+        every match holds exactly one «@» and, by its lookbehind, starts where that run starts."""
+        out: list[re.Match[str]] = []
+        last_end = 0
+        at = text.find("@")
+        while at != -1:
+            start = at
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.+-"):  # \w is isalnum() or _
+                start -= 1
+            if start >= last_end and (match := self.PATTERN.match(text, start)) is not None:
+                out.append(match)
+                last_end = match.end()
+            at = text.find("@", at + 1)
+        return out
 
 
 class AddressRecognizer(_Recognizer):
@@ -177,9 +205,16 @@ class AddressRecognizer(_Recognizer):
             rf"\s+\d{{1,4}}(?:[A-Za-z]|\s[A-Z])?\b(?:,?\s+\d{{4}}\s+[A-ZÆØÅ][\wæøå-]+)?"
         )
         self.postcode = re.compile(r",?\s+\d{4}\s+[A-ZÆØÅ]")
+        # Every street match has a street ending right before «\s+\d»: look for that first.
+        self.ending_before = re.compile(rf"(?:{endings})\Z")
+        street_endings = load_rules()[self.ENTITY].params["street_endings"]
+        self.ending_span = max(len(e) for e in street_endings)
+        self.ending_tails = frozenset(e[-2:] for e in street_endings)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
+        if not self._maybe_street(text):
+            return results
         for match in self.street.finditer(text):
             residence = _near(self.RESIDENCE, text, match.start(), 30)
             if residence is not None:
@@ -191,3 +226,33 @@ class AddressRecognizer(_Recognizer):
                 continue
             results.append(_result(self, self.ENTITY, match.start(), match.end(), score, why))
         return results
+
+    def _maybe_street(self, text: str) -> bool:
+        """A street ending followed by whitespace and a digit occurs (necessary for a ``street`` match)."""
+        span, ending, tails = self.ending_span, self.ending_before, self.ending_tails
+        for digit in _DIGIT_AFTER_SPACE.finditer(text):
+            end = digit.start()
+            while end > 0 and text[end - 1].isspace():  # back over the whitespace (\s is str.isspace())
+                end -= 1
+            if text[end - 2:end] in tails and ending.search(text, max(0, end - span), end):
+                return True
+        return False
+
+
+_DIGIT_AFTER_SPACE = re.compile(r"\d(?<=\s\d)")  # character-class prefix: the engine skips to digits
+
+
+def _finditer_from(pattern: re.Pattern[str], start: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` where ``pattern`` can only match at the positions ``start`` matches
+    (``start`` is a fast character-class scan; lookbehinds see the text before the position)."""
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for candidate in start.finditer(text):
+        pos = candidate.start()
+        if pos < last_end:
+            continue
+        match = pattern.match(text, pos)
+        if match is not None:
+            out.append(match)
+            last_end = match.end()
+    return out
