@@ -30,3 +30,23 @@ def test_top_level_help_lists_every_command():
 def test_unknown_command_exits_2():
     result = CliRunner().invoke(main, ["finnesikke"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["render"], "mangler argumentet KILDE"),
+        (["lint", "--bogus", "x"], "ukjent valg: --bogus"),
+        (["finnesikke"], "ukjent kommando «finnesikke»"),
+        (["check", "--format", "xml", "x"], "ugyldig verdi for"),
+    ],
+)
+def test_usage_errors_are_norwegian_and_exit_2(args, expected):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", "from ekspertrapport.cli import main; main()", *args],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Error:" not in result.stderr and "Usage:" not in result.stderr

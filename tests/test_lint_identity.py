@@ -207,8 +207,8 @@ def test_fast_number_scans_match_the_plain_patterns():
     from ekspertrapport.lint.recognizers.identity import FodselsnummerRecognizer, PhoneRecognizer, _finditer_from
 
     alphabet = list("0123456789" * 6) + [" ", " ", "\u00a0", "-", ".", ",", "/", "+", "a", "Å", "_", "\n", "00", "47"]
-    texts = _random_texts(alphabet) + [FNR_TEXT for FNR_TEXT in ("01010012356", "x01010012356", ".01010012356",
-                                                                    "+47 912 34 567", "0047 91234567", "1 91234567")]
+    texts = _random_texts(alphabet) + ["01010012356", "x01010012356", ".01010012356", "+47 912 34 567",
+                                       "0047 91234567", "1 91234567"]
     plain_fnr, plain_phone = re.compile(PLAIN_FNR), re.compile(PLAIN_PHONE)
     for text in texts:
         assert ([m.span() for m in FodselsnummerRecognizer.PATTERN.finditer(text)]
@@ -228,7 +228,7 @@ def test_fast_email_and_address_scans_match_the_plain_patterns():
     alphabet = ["Storgata", "gate", "veien", "Kong", "Oscars", " ", " ", "  ", "\n", "12", "4", "B", ",", "0123",
                 "Oslo", "bor i", "x"]
     rng = random.Random(5)
-    for _ in range(3000):
+    for _ in range(10000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         if address.street.search(text):
             assert address._maybe_street(text), text

@@ -531,29 +531,47 @@ def test_draft_rendered_after_revise_is_the_new_version(tmp_path, lock_env, conf
     assert "Versjon: 2" in text
 
 
-def test_approve_uses_the_same_lint_configuration_as_lint(tmp_path, lock_env):
+def _severity_linter(rule: str):
     class SeverityLinter:
         """Reports one error unless the configuration found for the file turns it down to a warning."""
 
         def lint_document(self, document, config=None, **_):
-            finding = SimpleNamespace(rule="identity.person", severity="error", suppressed=False, line=3,
-                                      message="Navn", suppression_reason=None)
+            finding = SimpleNamespace(rule=rule, severity="error", suppressed=False, line=3,
+                                      message="Funn", suppression_reason=None)
             if config is not None:
                 finding.severity = config.severity_for(finding.rule, finding.severity)
             return SimpleNamespace(path=document.path, findings=[finding], error=None)
 
+    return SeverityLinter()
+
+
+def test_approve_uses_the_same_lint_configuration_as_lint(tmp_path, lock_env):
     with pytest.raises(ApprovalRefused):
-        _approve(lock_env, tmp_path / "uten", linter=SeverityLinter())
+        _approve(lock_env, tmp_path / "uten", linter=_severity_linter("structure.measure-incomplete"))
     source = copy_source(tmp_path / "med" / "kilde")
-    (source.parent / "ekspertrapport.toml").write_text('[severity]\n"identity.person" = "warning"\n', encoding="utf-8")
-    _, outcome = _approve(lock_env, tmp_path / "med", source=source, linter=SeverityLinter())
+    (source.parent / "ekspertrapport.toml").write_text('[severity]\n"structure.measure-incomplete" = "warning"\n',
+                                                        encoding="utf-8")
+    _, outcome = _approve(lock_env, tmp_path / "med", source=source, linter=_severity_linter("structure.measure-incomplete"))
     assert outcome.lint["errors"] == 0 and outcome.lint["warnings"] == 1
     assert outcome.lint["config"]["path"].endswith("ekspertrapport.toml")
-    assert outcome.lint["config"]["severity"] == {"identity.person": "warning"}
+    assert outcome.lint["config"]["severity"] == {"structure.measure-incomplete": "warning"}
     logged = [json.loads(line) for line in audit_path(source).read_text(encoding="utf-8").splitlines()]
     assert any(e["event"] == "lint" and e["data"].get("config", {}).get("severity") for e in logged)
     shown = run("log", source).output
-    assert "ekspertrapport.toml: identity.person → warning" in shown
+    assert "ekspertrapport.toml: structure.measure-incomplete → warning" in shown
+
+
+@pytest.mark.parametrize("setting", ['[severity]\n"identity.person" = "warning"\n', 'disable = ["identity"]\n',
+                                     '[severity]\n"health" = "info"\n'])
+def test_config_cannot_turn_privacy_rules_off_or_down_for_approval(tmp_path, lock_env, setting):
+    rule = "health.diagnosis" if "health" in setting else "identity.person"
+    source = copy_source(tmp_path / "kilde")
+    (source.parent / "ekspertrapport.toml").write_text(setting, encoding="utf-8")
+    with pytest.raises(ApprovalRefused):
+        _approve(lock_env, tmp_path, source=source, linter=_severity_linter(rule))
+    logged = [json.loads(line) for line in audit_path(source).read_text(encoding="utf-8").splitlines()]
+    lint_events = [e for e in logged if e["event"] == "lint"]
+    assert lint_events and lint_events[-1]["data"]["config"]["ignored_for_approval"]
 
 
 def test_refusal_of_a_word_source_says_where_in_the_document(tmp_path, lock_env):

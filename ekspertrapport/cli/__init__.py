@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 
 import click
 
@@ -30,7 +31,50 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: click's usage messages (English, from gettext) → Norwegian. Matched on the formatted message.
+_USAGE_TRANSLATIONS: tuple[tuple[str, str], ...] = (
+    (r"^Missing argument '(.+)'\.?$", r"mangler argumentet \1"),
+    (r"^Missing option '(.+)'\.?$", r"mangler valget \1"),
+    (r"^No such option:? '?([^'\s]+?)'?\.?(?: Did you mean .*)?$", r"ukjent valg: \1"),
+    (r"^No such command '(.+)'\.?$", r"ukjent kommando «\1»"),
+    (r"^Got unexpected extra arguments? \((.+)\)$", r"uventede argumenter: \1"),
+    (r"^Option '(.+)' requires an argument\.?$", r"valget \1 trenger en verdi"),
+    (r"^Option '(.+)' requires (\d+) arguments\.?$", r"valget \1 trenger \2 verdier"),
+    (r"^Invalid value for '(.+)': '(.+)' is not one of (.+)\.$", r"ugyldig verdi for \1: «\2» (tillatt: \3)"),
+    (r"^Invalid value for '(.+)': (?:File|Path|Directory) '(.+)' does not exist\.$", r"\2: finnes ikke (\1)"),
+    (r"^Invalid value for '(.+)': (?:File|Path) '(.+)' is a directory\.$", r"\2: er en mappe, ikke en fil (\1)"),
+    (r"^Invalid value for '(.+)': (?:Directory|Path) '(.+)' is a file\.$", r"\2: er en fil, ikke en mappe (\1)"),
+    (r"^Invalid value for '(.+)': '(.+)' is not a valid integer(?: range)?\.$", r"ugyldig verdi for \1: «\2» er ikke et heltall"),
+    (r"^Invalid value for '(.+)': (.+)$", r"ugyldig verdi for \1: \2"),
+)
+
+
+def norwegian_usage_message(message: str) -> str:
+    import re
+
+    for pattern, replacement in _USAGE_TRANSLATIONS:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
 class LazyGroup(click.Group):
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        """Run with click's usage errors in Norwegian (exit 2, as click does)."""
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "ekspertrapport"
+            click.echo(f"feil: {norwegian_usage_message(exc.format_message())}", err=True)
+            click.echo(f"Se «{command} --help».", err=True)
+            sys.exit(2)
+        except click.exceptions.Abort:
+            click.echo("avbrutt", err=True)
+            sys.exit(2)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (module, _, _) in COMMANDS.items() if _available(module)]
 

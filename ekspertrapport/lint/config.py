@@ -154,3 +154,32 @@ def _find_in(directory: Path) -> LintConfig:
             if "ekspertrapport" in data.get("tool", {}):
                 return read_config(pyproject)
     return LintConfig()
+
+
+#: Categories whose findings block approval; a config file cannot turn them off or down for ``approve``
+#: (only an inline suppression with a reason, recorded in the audit log, can allow one finding).
+PRIVACY_CATEGORIES = ("health", "identity", "special-category", "agency")
+
+
+def approval_config(config: LintConfig) -> tuple[LintConfig, list[str]]:
+    """The configuration ``approve`` uses, and the settings it ignored.
+
+    Disabling or downgrading a rule in a privacy category would let health or identity data through
+    to the employer and NAV without a trace in the report; those settings are dropped (and reported),
+    the rest of the configuration applies as for ``lint``.
+    """
+    from .rules import matching_rules
+
+    def privacy(selector: str) -> bool:
+        return any(rid.split(".", 1)[0] in PRIVACY_CATEGORIES for rid in matching_rules(selector))
+
+    ignored = [f"disable {s}" for s in config.disable if privacy(s)]
+    ignored += [f"severity {s} = {v}" for s, v in config.severity.items() if privacy(s) and v != "error"]
+    if not ignored:
+        return config, []
+    kept = config.model_copy(update={
+        "disable": [s for s in config.disable if not privacy(s)],
+        "severity": {s: v for s, v in config.severity.items() if not (privacy(s) and v != "error")},
+    })
+    kept._source = config.source
+    return kept, ignored

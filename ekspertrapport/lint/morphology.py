@@ -285,10 +285,10 @@ class Lexicon:
             if link and not mod.endswith(link):
                 continue
             m = mod[: len(mod) - len(link)] if link else mod
+            if m in self.modifiers and len(m) >= 2:  # a listed modifier wins over an exception
+                return self.modifiers[m]  # ("kiropraktor|behandling", though "kiropraktor" is a job)
             if len(m) < 2 or m in self.exceptions:
                 continue
-            if m in self.modifiers:
-                return self.modifiers[m]
             if m in self.words:
                 return self.words[m]
         # a modifier that is itself a compound ending in a known modifier: "korsrygg", "nakkesleng"

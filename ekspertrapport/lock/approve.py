@@ -145,14 +145,15 @@ def _check_out_dir(out_dir: Path, names: dict[str, str]) -> None:
 
 def _lint(source: Path, linter: Any = None) -> tuple[Any, dict[str, Any]]:
     from ..document import document_from_path
-    from ..lint.config import find_config
+    from ..lint.config import approval_config, find_config
 
     if linter is None:
         from ..lint import Linter
 
         linter = Linter()
     # The same configuration as «ekspertrapport lint» on this file, so both agree on what is an error.
-    config = find_config(source)
+    # Privacy rules cannot be turned off or down by a config file here, only suppressed inline with a reason.
+    config, ignored = approval_config(find_config(source))
     result = linter.lint_document(document_from_path(source), config=config)
     if getattr(result, "error", None):
         raise EkspertrapportError(result.error)
@@ -166,7 +167,7 @@ def _lint(source: Path, linter: Any = None) -> tuple[Any, dict[str, Any]]:
     }
     if config.source:  # what the configuration turned off or down is part of the record
         summary["config"] = {"path": config.source, "disable": list(config.disable),
-                             "severity": dict(config.severity)}
+                             "severity": dict(config.severity), "ignored_for_approval": ignored}
     return result, summary
 
 
