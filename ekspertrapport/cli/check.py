@@ -109,13 +109,13 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
     from ..intake.output import VERDICT_STYLES
 
     table = Table(show_lines=True, header_style="bold")
-    table.add_column("Fil", overflow="fold", ratio=2)
+    table.add_column("Fil", overflow="fold", ratio=2, min_width=24)
     table.add_column("Vurdering", no_wrap=True)
     table.add_column("Signatur", no_wrap=True)
     table.add_column("Godkjent", ratio=1)
     table.add_column("Tiltak", justify="right", no_wrap=True)
     table.add_column("Helse/ID", justify="right", no_wrap=True)
-    table.add_column("Begrunnelse", ratio=3)
+    table.add_column("Begrunnelse", ratio=3, min_width=20)
     for row in rows:
         approved = "\n".join(["ja" if row.approval_found else "nei",
                                *(x for x in (row.approved_by, row.approved_at) if x and row.approval_found)])
@@ -126,7 +126,7 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
                       Text("\n".join(f"• {r}" for r in row.reasons)))
     if not to_file:
         console = Console(highlight=False)
-        console.print(table)
+        console.print(table if console.width >= 110 else _compact(rows))  # a 7-column table needs room
         console.print(_summary_line(summary))
         return ""
     buffer = io.StringIO()
@@ -134,6 +134,26 @@ def _table(rows: list, summary: dict, *, to_file: bool) -> str:
     console.print(table)
     console.print(_summary_line(summary))
     return buffer.getvalue()
+
+
+def _compact(rows: list):
+    """One block per file for narrow terminals: verdict and path, then the details indented."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from ..intake.output import VERDICT_STYLES
+
+    blocks = []
+    for row in rows:
+        head = Text.assemble((f"{row.verdict.value:<11}", VERDICT_STYLES.get(row.verdict.value, "")), " ", row.path)
+        approved = "ja" if row.approval_found else "nei"
+        if row.approval_found and (row.approved_by or row.approved_at):
+            approved += f" ({', '.join(x for x in (row.approved_by, row.approved_at) if x)})"
+        details = (f"signatur: {row.signature} · godkjent: {approved} · tiltak: {row.measures_count} · "
+                   f"helse/ID: {row.findings_by_category.get('health', 0)}/{row.findings_by_category.get('identity', 0)}")
+        lines = [head, Text(f"    {details}")] + [Text(f"    • {r}") for r in row.reasons]
+        blocks.append(Group(*lines))
+    return Group(*blocks)
 
 
 def _emit(text: str, output: str | None) -> None:
