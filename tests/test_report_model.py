@@ -240,3 +240,22 @@ def test_windows_line_endings_give_the_same_report(tmp_path) -> None:
     path = tmp_path / "rapport.md"
     path.write_bytes(VALID.replace("\n", "\r\n").encode("utf-8"))
     assert load_report(path).fingerprint() == unix.fingerprint()
+
+
+def test_template_placeholders_left_in_are_problems():
+    text = replace("  navn: Kari Nordmann", '  navn: "Fyll inn"').replace(
+        "    oppfolging: Vurderes i dialogmøte", '    oppfolging: "[Fyll inn]"')
+    problems = problems_of(text)
+    line = line_of('navn: "Fyll inn"', text)
+    assert f"rapport.md:{line}: arbeidstaker.navn er ikke fylt inn (det står fortsatt «Fyll inn»)" in problems
+    assert any(p.startswith(f"rapport.md:{line_of('[Fyll inn]', text)}: tiltak[2].oppfolging er ikke fylt inn") for p in problems)
+
+
+def test_freshly_scaffolded_report_names_every_unfilled_field(tmp_path):
+    from ekspertrapport.scaffold import write_new_report
+
+    path = write_new_report(tmp_path / "ny.md")
+    problems = [str(p) for p in parse_markdown(path.read_text(encoding="utf-8"), "ny.md").problems]
+    for field in ("arbeidsgiver.navn", "arbeidstaker.navn", "ekspert.navn", "tiltak[1].hva"):
+        assert any(f"{field} er ikke fylt inn" in p for p in problems), field
+    assert any("delen «Gjennomføring» er tom" in p for p in problems)

@@ -19,7 +19,7 @@ from ..errors import Problem, ReportError
 from ..fileio import read_text
 from ..report import FrontMatter, Report, Section
 from ..sections import APPROVAL_HEADINGS, BY_KEY, MEASURES_HEADINGS, REQUIRED_KEYS, match_heading, normalise_heading
-from .validation import problems_from_validation
+from .validation import field_path, problems_from_validation
 
 # Files saved on Windows end their lines with \r\n: every line pattern tolerates the \r.
 _FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -228,14 +228,36 @@ def _build_report(parsed: ParsedSource) -> None:
             loc = loc[:-1]
         return lines.get((), None)
 
+    placeholders = [Problem(parsed.path, line_of(loc), f"{field_path(loc)} er ikke fylt inn (det står fortsatt «{value}»)",
+                            field_path(loc))
+                    for loc, value in _placeholders(parsed.front_matter)]
     try:
         meta = FrontMatter.model_validate(parsed.front_matter)
+        if placeholders:
+            parsed.problems[:0] = placeholders
+            return
     except ValidationError as exc:
-        parsed.problems[:0] = problems_from_validation(exc, parsed.path, line_of)
+        problems = problems_from_validation(exc, parsed.path, line_of)
+        fields = {p.field for p in problems}
+        parsed.problems[:0] = problems + [p for p in placeholders if p.field not in fields]
         return
     parsed.meta = meta
     if not parsed.problems:
         parsed.report = Report(meta=meta, sections=parsed.sections)
+
+
+#: What the template (``ekspertrapport new``) leaves in fields the writer has to fill in.
+PLACEHOLDERS = frozenset({"fyll inn", "[fyll inn]", "åååå-mm-dd", "[åååå-mm-dd]"})
+
+
+def _placeholders(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    if isinstance(data, dict):
+        return [hit for key, value in data.items() for hit in _placeholders(value, (*loc, key))]
+    if isinstance(data, list):
+        return [hit for index, value in enumerate(data) for hit in _placeholders(value, (*loc, index))]
+    if isinstance(data, str) and data.strip().lower() in PLACEHOLDERS:
+        return [(loc, data.strip())]
+    return []
 
 
 def load_report(path: str | Path) -> Report:
