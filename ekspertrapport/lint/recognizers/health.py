@@ -198,11 +198,37 @@ class HealthRecognizer(LexiconRecognizer):
             for k in range(len(after) - 1)
         )
 
+    #: Words that make a health service a workplace, not a treatment: "jobber hos en fysioterapeut",
+    #: "er tilsett i heimesjukepleia", "vikar på legevakta".
+    WORK_CUES = frozenset(
+        "jobber jobbar jobbet jobba jobbe arbeider arbeidar arbeidde ansatt ansett tilsett vikar vikarierer "
+        "vikarierte vikarierer vikariat sekretær renholder reinhaldar kokk assistent praksis hospiterer "
+        "hospiterte stilling turnus lærling lærlingplass sommerjobb sommarjobb deltidsstilling leder leiar "
+        "avdelingsleder avdelingsleiar".split()
+    )
+    #: "dom for promillekjøring" is a criminal record (special categories), not substance use.
+    CRIME_CUES = frozenset(
+        "dom dommen dømt dømd domfelt bot bota boten bøter straff straffa straffet anmeldt meldt siktet "
+        "sikta tiltalt tiltala anmerkning anmerkninger merknad arrestert pågripen pågrepet".split()
+    )
+
+    def _workplace(self, tokens: list[Token], i: int, tag: str) -> bool:
+        if tag not in ("health.treatment", "health.examination"):
+            return False
+        return any(t.lower in self.WORK_CUES for t in tokens[max(0, i - 3) : i])
+
+    def _crime(self, tokens: list[Token], i: int, tag: str) -> bool:
+        if tag != "health.substance" or i < 2 or tokens[i - 1].lower != "for":
+            return False
+        return any(t.lower in self.CRIME_CUES for t in tokens[max(0, i - 4) : i - 1])
+
     def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
-        return not self._general(tokens, n, n + 1)
+        return not (
+            self._general(tokens, n, n + 1) or self._workplace(tokens, n, tag) or self._crime(tokens, n, tag)
+        )
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
-        return not self._general(tokens, i, j)
+        return not (self._general(tokens, i, j) or self._workplace(tokens, i, tag) or self._crime(tokens, i, tag))
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
