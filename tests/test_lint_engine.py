@@ -101,13 +101,17 @@ def test_caching_tokenizer_gives_spacys_tokens():
 
 
 def test_lemmas_are_the_same_when_cached():
-    from ekspertrapport.lint.nlp import build_pipeline
+    import spacy
+
+    from ekspertrapport.lint.nlp import build_pipeline, lemmatize
 
     nlp = build_pipeline()
     text = "Smertene og legene gikk. SMERTENE gikk f.eks. 3 ganger, og legene: «gikk»."
     first = [(t.text, t.lemma_) for t in nlp(text)]
     assert first == [(t.text, t.lemma_) for t in nlp(text)]
     assert ("SMERTENE", "smerte") in first and ("3", "3") in first and ("«", "«") in first
+    other = lemmatize(spacy.blank("nb")(text))  # a Doc from another vocabulary
+    assert [(t.text, t.lemma_) for t in other] == first
 
 
 def test_masked_text_is_the_documents(repo_root):

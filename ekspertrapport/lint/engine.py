@@ -255,8 +255,12 @@ class Linter:
         """Drop disabled rules and apply severity overrides (before overlaps are resolved)."""
         wanted = set(enabled)
         findings = [f for f in findings if f.rule in wanted]
+        severities: dict[tuple[str, str], str] = {}  # a report has many findings of few rules
         for finding in findings:
-            finding.severity = config.severity_for(finding.rule, finding.severity)
+            key = (finding.rule, finding.severity)
+            if key not in severities:
+                severities[key] = config.severity_for(*key)
+            finding.severity = severities[key]
         return findings
 
     def _analyze(self, document: Document, malform: str, enabled: list[str]) -> list[Finding]:

@@ -412,12 +412,15 @@ class PhraseMatcher:
         self.by_class: dict[str, list[Phrase]] = {}
         self._prefix_lengths: list[int] = []
         self._cache: dict[str, tuple[Phrase, ...]] = {}
+        self._memo: dict[tuple[int, str], bool] = {}  # (id(spec), word) → match; specs live as long as self
+        self._specs: list[Spec] = []  # keeps the specs (and so their ids) alive
 
     def add(self, tag: str, pattern: str) -> None:
         specs = tuple(parse_spec(t) for t in pattern.split())
         if not specs or specs[0].optional or specs[0].kind in ("any", "not"):
             raise ValueError(f"a phrase must start with a required word: {pattern!r}")
         phrase = Phrase(tag, specs, pattern)
+        self._specs.extend(specs)
         first = specs[0]
         for v in first.words | first.stems:
             self.by_word.setdefault(v, []).append(phrase)
@@ -468,6 +471,17 @@ class PhraseMatcher:
         return any(s in members for s in stems(lower))
 
     def _matches(self, spec: Spec, lower: str) -> bool:
+        key = (id(spec), lower)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        if len(self._memo) > 200_000:
+            self._memo.clear()
+        found = self._memo[key] = self._matches_uncached(spec, lower)
+        return found
+
+    def _matches_uncached(self, spec: Spec, lower: str) -> bool:
         if spec.kind == "token":
             return (
                 lower in spec.words
@@ -497,11 +511,16 @@ class PhraseMatcher:
     def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, Phrase]]:
         """(first token index, end token index, phrase) for each match, longest per start."""
         words = [t.lower for t in tokens]
+        cache = self._cache
         for i, w in enumerate(words):
-            if not w[:1].isalnum():
+            cands = cache.get(w)
+            if cands is None:
+                cands = self.candidates(w) if w[:1].isalnum() else ()
+                cache[w] = cands
+            if not cands:
                 continue
             best: tuple[int, Phrase] | None = None
-            for phrase in self.candidates(w):
+            for phrase in cands:
                 end = self._match_from(phrase.specs[1:], words, i + 1)
                 if end is not None and (best is None or end > best[0]):
                     best = (end, phrase)

@@ -196,8 +196,8 @@ class LookupLemmatizer:
     """
 
     def __init__(self, vocab: Any):
-        self.strings = vocab.strings
-        self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash
+        self.vocab = vocab
+        self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash (its string is in vocab.strings)
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy
@@ -205,14 +205,15 @@ class LookupLemmatizer:
 
         if not len(doc):
             return doc
-        lemma_of = self._lemma_of
+        # The map is valid for our vocabulary's string store; a Doc from another one starts afresh.
+        lemma_of = self._lemma_of if doc.vocab is self.vocab else {}
         if len(lemma_of) > _SEEN_MAX:
             lemma_of.clear()
         unique, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
         keys = unique.tolist()
         new = [h for h in keys if h not in lemma_of]
         if new:
-            strings = self.strings
+            strings = doc.vocab.strings
             forms = {h: strings[h] for h in new}
             found = LEMMAS.lookup({f for f in forms.values() if f.isalpha()})
             for h, form in forms.items():
@@ -228,7 +229,7 @@ def _make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
 
 
 def lemmatize(doc: Doc) -> Doc:
-    """Set ``token.lemma_`` on a Doc from :func:`build_pipeline`'s vocabulary (the pipeline does this)."""
+    """Set ``token.lemma_`` on any Doc from the lemma table (:func:`build_pipeline` does this itself)."""
     return build_pipeline().get_pipe("ekspertrapport_lemmas")(doc)
 
 

@@ -20,7 +20,12 @@ from .health import LexiconRecognizer
 EMBEDDED_QUESTION = frozenset({"om", "hvorvidt", "kvarvidt", "hvordan", "korleis", "når"})
 
 #: Agency words that name the employer when the employer's name contains the key.
-EMPLOYER_AGENCIES = {"kommunen": "kommune", "sykehuset": "sykehus", "sjukehuset": "sjukehus"}
+EMPLOYER_AGENCIES = {
+    "kommunen": ("kommune",), "kommunens": ("kommune",), "bydelen": ("bydel",), "fylkeskommunen": ("fylkeskommune",),
+    "sykehuset": ("sykehus", " hf"), "sjukehuset": ("sjukehus", " hf"), "helseforetaket": ("helse", " hf"),
+    "helseføretaket": ("helse", " hf"), "kommunehelsetjenesten": ("kommune",), "kommunehelsetenesta": ("kommune",),
+    "legevakta": ("kommune", "legevakt"), "legevakten": ("kommune", "legevakt"),
+}
 
 
 def _employer_name() -> str:
@@ -45,10 +50,10 @@ class AgencyRecognizer(LexiconRecognizer):
         if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION:  # "... om sykmeldingen skal forlenges"
             return False
         words = {t.lower for t in tokens[i:j]}
-        keys = [EMPLOYER_AGENCIES[w] for w in words if w in EMPLOYER_AGENCIES]
+        keys = [k for w in words if w in EMPLOYER_AGENCIES for k in EMPLOYER_AGENCIES[w]]
         if keys:
             employer = _employer_name()
-            if employer and any(k in employer for k in keys):
+            if employer and any(k in f"{employer} " for k in keys):
                 return False
         return True
 

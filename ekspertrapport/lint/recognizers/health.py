@@ -204,7 +204,11 @@ class HealthRecognizer(LexiconRecognizer):
         "jobber jobbar jobbet jobba jobbe arbeider arbeidar arbeidde ansatt ansett tilsett vikar vikarierer "
         "vikarierte vikarierer vikariat sekretær renholder reinhaldar kokk assistent praksis hospiterer "
         "hospiterte stilling turnus lærling lærlingplass sommerjobb sommarjobb deltidsstilling leder leiar "
-        "avdelingsleder avdelingsleiar".split()
+        "avdelingsleder avdelingsleiar sjåfør sykepleier sjukepleiar sykepleiere sjukepleiarar hjelpepleier "
+        "hjelpepleiar helsefagarbeider helsefagarbeidar fagarbeider fagarbeidar miljøarbeider miljøarbeidar "
+        "merkantil merkantilt kontorfullmektig koordinator konsulent rådgiver rådgjevar vaskehjelp "
+        "avdelingssykepleier avdelingssjukepleiar erfaring erfaringar erfaringer yrkeserfaring portør "
+        "miljøterapeut".split()
     )
     #: "dom for promillekjøring" is a criminal record (special categories), not substance use.
     CRIME_CUES = frozenset(
@@ -212,10 +216,47 @@ class HealthRecognizer(LexiconRecognizer):
         "sikta tiltalt tiltala anmerkning anmerkninger merknad arrestert pågripen pågrepet".split()
     )
 
-    def _workplace(self, tokens: list[Token], i: int, tag: str) -> bool:
+    #: Tiredness words ("er sliten", "blir trøytt") are a symptom when persistent or strong ("er framleis
+    #: sliten", "mykje trøytt") or caused by treatment ("blir trøytt av medisinen") — not ordinary
+    #: tiredness ("er sliten etter lange vakter", "blir fort sliten av tunge oppgaver").
+    STRONG = frozenset(
+        "framleis fremdeles fortsatt stadig alltid konstant mykje mye svært veldig ekstremt kronisk unormalt "
+        "uvanleg uvanlig totalt heilt helt særs enormt ustanselig tida tiden døgnet".split()
+    )
+    CAUSE_OK = frozenset("det dette den medisinen medisinane medisinene medisinar medisiner tablettene tablettane "
+                         "behandlinga behandlingen sykdommen sjukdommen".split())
+
+    def find(self, text: str) -> list[Span]:
+        spans = super().find(text)
+        if any(self._tiredness(s[3]) for s in spans):
+            tokens = tokenize(text)
+            spans = [s for s in spans if not self._tiredness(s[3]) or self._tired_ok(tokens, s)]
+        return spans
+
+    @staticmethod
+    def _tiredness(why: str) -> bool:
+        return "@trott" in why or "lite|lita ~energi" in why
+
+    def _tired_ok(self, tokens: list[Token], span: Span) -> bool:
+        start, end = span[0], span[1]
+        words = [t for t in tokens if start <= t.start < end]
+        if any(t.lower in self.STRONG for t in words):
+            return True
+        after = [t.lower for t in tokens if t.start >= end][:2]
+        return len(after) == 2 and after[0] == "av" and after[1] in self.CAUSE_OK  # "blir trøytt av medisinen"
+
+    def _workplace(self, tokens: list[Token], i: int, tag: str, j: int | None = None) -> bool:
+        """A health service as a workplace: "jobber i heimesjukepleia", "erfaring fra psykiatrien som
+        miljøarbeider", "opptrening i det nye datasystemet" (training, not rehabilitation)."""
         if tag not in ("health.treatment", "health.examination"):
             return False
-        return any(t.lower in self.WORK_CUES for t in tokens[max(0, i - 3) : i])
+        j = i + 1 if j is None else j
+        if any(t.lower in self.WORK_CUES for t in tokens[max(0, i - 3) : i]):
+            return True
+        after = [t.lower for t in tokens[j : j + 2]]
+        if len(after) == 2 and after[0] == "som" and after[1] in self.WORK_CUES:
+            return True
+        return tokens[i].lower in ("opptrening", "opptreninga", "opptreningen") and after[:1] == ["i"]
 
     def _crime(self, tokens: list[Token], i: int, tag: str) -> bool:
         if tag != "health.substance" or i < 2 or tokens[i - 1].lower != "for":
@@ -228,7 +269,9 @@ class HealthRecognizer(LexiconRecognizer):
         )
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
-        return not (self._general(tokens, i, j) or self._workplace(tokens, i, tag) or self._crime(tokens, i, tag))
+        return not (
+            self._general(tokens, i, j) or self._workplace(tokens, i, tag, j) or self._crime(tokens, i, tag)
+        )
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:

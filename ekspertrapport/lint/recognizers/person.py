@@ -51,6 +51,18 @@ _PER_PREPOSITION_NEXT = {"i", "dags", "nå", "no", "dato", "uke", "veke", "måne
                          "dag", "døgn", "person", "kvartal", "termin", "stk"}
 
 
+#: A capitalised word after these is a place ("på Hernes", "i Moss"), not a person.
+_PLACE_PREPOSITIONS = {"på", "i"}
+#: Adjectives that begin the names of organisations ("Norsk Medisinaldepot", "Den norske kirke").
+_ORG_ADJECTIVES = {"norsk", "norske", "nordisk", "nordiske", "det", "den", "statens", "stiftelsen"}
+#: Words that follow the given name "Hans" (a person), not the possessive "Hans" ("Hans far").
+_VERBS_AFTER_NAME = set(
+    "har hadde er var blir ble vart vil skal kan må bør sier sa seier fortel forteller fortalte jobber jobbar "
+    "arbeider arbeidar mener meiner ønsker ønskjer opplever gikk går fikk får tok tar og som eller selv sjølv "
+    "også og ikke ikkje ville skulle kunne måtte begynte startet starta kom kommer".split()
+)
+
+
 def _read_lexicon(name: str) -> frozenset[str]:
     text = files("ekspertrapport.lint.lexicons").joinpath("person").joinpath(name).read_text(encoding="utf-8")
     return frozenset(
@@ -250,9 +262,28 @@ class PersonNameFinder:
             return None
         if any(self._is_org_word(w) for w in words):
             return None
+        if self._place_or_institution(toks, s, e) or self._possessive(toks, s, e):
+            return None
         if self._eponym(toks, e):
             return None
         return s, e
+
+    def _place_or_institution(self, toks: _Tokens, s: int, e: int) -> bool:
+        """A proper name that is a place or an institution, not a person: after "på"/"i"
+        ("rehabilitering på Hernes", "bor i Moss"), before a lower-case institution word
+        ("Fjellheim sjukeheim", "Solbakken barnehage"), or led by "Norsk"/"Den norske"."""
+        if s > 0 and toks.word(s - 1) in _PLACE_PREPOSITIONS and not self._is_given(toks.word(s).lower()):
+            return True
+        if e < len(toks) and toks.word(e)[:1].islower() and self._is_org_word(toks.word(e)):
+            return True
+        return toks.word(s).lower() in _ORG_ADJECTIVES
+
+    def _possessive(self, toks: _Tokens, s: int, e: int) -> bool:
+        """Sentence-initial "Hans" as the possessive pronoun: "Hans far har ...", "Hans leder sier ..."."""
+        if e != s + 1 or toks.word(s) != "Hans" or e >= len(toks) or not self._sentence_initial(toks, s):
+            return False
+        following = toks.word(e)
+        return following[:1].islower() and following not in _VERBS_AFTER_NAME
 
     def _veto_words(self, toks: _Tokens, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Drop predicted names that are ordinary words.

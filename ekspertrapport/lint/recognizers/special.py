@@ -9,7 +9,14 @@ bakgrunn"), nynorsk "same" only as a noun.
 
 from __future__ import annotations
 
+from ..morphology import Token
 from .health import LexiconRecognizer
+
+#: "faglig bakgrunn fra Polen" is an education, not an ethnic origin.
+NOT_ORIGIN = frozenset(
+    "faglig fagleg yrkesfaglig yrkesfagleg utdanningsmessig akademisk profesjonell teknisk militær "
+    "arbeidserfaring utdanning utdanninga utdanningen erfaring erfaringa erfaringen yrkeserfaring".split()
+)
 
 
 class SpecialCategoryRecognizer(LexiconRecognizer):
@@ -31,6 +38,11 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         "special-category.sexual-orientation",
         "special-category.criminal-record",
     ]
+
+    def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
+        if tag == "special-category.ethnicity" and i > 0 and tokens[i - 1].lower in NOT_ORIGIN:
+            return False
+        return True
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
