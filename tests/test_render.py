@@ -726,8 +726,16 @@ def test_new_fill_render_and_libreoffice_converts_the_docx(tmp_path):
 def test_demo_finds_the_samples_from_any_folder(tmp_path, monkeypatch):
     from ekspertrapport.demo import find_samples
 
-    monkeypatch.chdir(tmp_path)  # not the repository root: the samples beside the package are used
-    assert find_samples() == ROOT / "samples"
+    import ekspertrapport
+
+    monkeypatch.chdir(tmp_path)  # not the repository root
+    beside_package = Path(ekspertrapport.__file__).resolve().parents[1] / "samples"
+    if beside_package.is_dir():  # an editable install: the samples beside the package are used
+        assert find_samples() == ROOT / "samples"
+    else:  # an installed wheel carries no samples: a clear message says how to point at them
+        with pytest.raises(EkspertrapportError, match="--samples"):
+            find_samples()
+    assert find_samples(ROOT / "samples") == ROOT / "samples"
     with pytest.raises(EkspertrapportError, match="--samples"):
         find_samples(tmp_path)
 
