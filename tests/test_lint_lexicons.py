@@ -452,3 +452,124 @@ def test_municipality_as_employer_is_a_party_not_an_agency():
     with using(LintContext(document=doc)):
         assert rules(AgencyRecognizer(), text) == set()
         assert rules(AgencyRecognizer(), "NAV skal gi lønnstilskudd.") == {"agency.directive"}
+
+
+# -- generalisation: classes, not sentences ------------------------------------------------------
+@pytest.mark.parametrize(
+    "word",
+    ["fibromylagi", "artorse", "epelepsi", "diabtes", "psoraisis", "artrsoe", "migerne", "artorsen"],
+)
+def test_swapped_and_substituted_letters_in_long_entries(word):
+    """Damerau distance 1 (a swap or a substitution) for entries of seven letters or more."""
+    assert HealthRecognizer().group.lexicon.lookup(word) is not None, word
+
+
+@pytest.mark.parametrize("word", ["protest", "prosesser", "migrere", "analyse", "inflasjon", "stillesittende", "april"])
+def test_fuzzy_matching_leaves_real_words_alone(word):
+    assert HealthRecognizer().group.lexicon.lookup(word) is None, word
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["omeprazol", "atorvastatin", "ramipril", "metoprolol", "kandesartan", "adalimumab", "Kvetiapin",
+     "Apiksaban", "Esomeprazol", "sitagliptin", "klonazepam"],
+)
+def test_medication_classes_by_ending(word):
+    assert HealthRecognizer().group.lexicon.lookup(word).tag == "health.medication", word
+
+
+GENERALISED_HEALTH_FLAG = [
+    "Ho fekk strålebehandling i haust og er framleis sliten.",
+    "Ho har lågt stoffskifte og er mykje trøytt.",
+    "Hun har svært lite energi utover dagen.",
+    "Han sover bare tre-fire timer per natt.",
+    "Ho søv berre nokre timar kvar natt.",
+    "Han har mistet gleden ved ting han tidligere likte.",
+    "Etter hjerneslaget har han vansker med å finne ord.",
+    "Han har fortsatt redusert grep i handa.",
+    "Hun har smerter i hele kroppen.",
+    "Hun fryser lett på fingrene.",
+    "Han har tics i stressede situasjoner.",
+    "Det er påvist multippel sklerose.",
+    "Fastlegen har satt diagnosekode P76 på sykmeldingen.",
+    "Han har hatt fibromyalgi-lignende plager.",
+    "Hun har hypermobilitet (EDS).",
+    "Hun har hiv.",
+    "Ho hadde ein vanskeleg fødsel med keisarsnitt.",
+    "Han har hatt spelavhengigheit.",
+    "Han går til kontroll hjå kardiolog.",
+    "Legen må henvise henne til nevrolog snarest.",
+    "Han har fått kiropraktorbehandling for ryggen.",
+    "Ho har fått hjelp av rask psykisk helsehjelp.",
+    "Han har hjemmesykepleie morgen og kveld.",
+    "Hun har termin i mars.",
+    "Han er hjertesyk.",
+    "Han er lam i den ene armen.",
+]
+
+GENERALISED_HEALTH_PASS = [
+    "Han er sliten etter lange vakter.",
+    "Hun blir fort sliten av mange avbrytelser.",
+    "Hun har lite energi igjen etter en lang vakt.",
+    "Han er helsefagarbeider i hjemmesykepleien.",
+    "Ho er tilkallingsvikar i heimesjukepleia.",
+    "Hun har kontakt med DPS i jobben som saksbehandler.",
+    "Han trenger opptrening i det nye datasystemet.",
+    "Det er påvist avvik i risikovurderingen.",
+    "Han fryser ofte på lageret.",
+    "Han tar blodprøver av pasientene som bioingeniør.",
+    "Han er sykepleier på en avdeling for hjertesyke.",
+    "Fastlegen må henvise ham til spesialist.",
+    "Hun tåler ikke lange perioder med stillesittende arbeid.",
+]
+
+
+@pytest.mark.parametrize("text", GENERALISED_HEALTH_FLAG)
+def test_generalised_health_flags(text):
+    assert rules(HealthRecognizer(), text), text
+
+
+@pytest.mark.parametrize("text", GENERALISED_HEALTH_PASS)
+def test_generalised_health_passes(text):
+    assert rules(HealthRecognizer(), text) == set(), spans(HealthRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Det er tilrådd at NAV løyver tilskot til mentor.", "Bedriftslegen bør sykmelde ham inntil videre.",
+     "Kommunens helsetjeneste må sette inn hjemmesykepleie.", "Det må innvilgast uføretrygd på 50 prosent.",
+     "Helseforetaket bør gi henne en operasjonstime.", "Vi ber om at NAV innvilger ekspertbistand.",
+     "Eg tilrår NAV å løyve AAP.", "Legevakten burde ha sendt henne videre."],
+)
+def test_generalised_agency_flags(text):
+    assert rules(AgencyRecognizer(), text) == {"agency.directive"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hun bør gis mulighet til å jobbe hjemmefra.", "Kommunen skal levere tjenester til innbyggerne.",
+     "Det må gis tydelige beskjeder om oppgavene.", "Partene vil be NAV vurdere tilretteleggingstilskudd."],
+)
+def test_generalised_agency_passes(text):
+    assert rules(AgencyRecognizer(), text) == set(), spans(AgencyRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("Han er kurdar frå Irak.", "special-category.ethnicity"),
+     ("Hun har romani-bakgrunn.", "special-category.ethnicity"),
+     ("Ho kjem frå Eritrea.", "special-category.ethnicity"),
+     ("Politiattesten viste en anmerkning for narkotikabesittelse.", "special-category.criminal-record"),
+     ("Han er hovedtillitsvalgt for Fagforbundet.", "special-category.union")],
+)
+def test_generalised_special_flags(text, rule):
+    assert rule in rules(SpecialCategoryRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Han kom til Noreg som flyktning.", "Han har faglig bakgrunn fra Polen.",
+     "Leder ga en anmerkning om rutinene.", "Hun må levere politiattest fordi hun jobber med barn."],
+)
+def test_generalised_special_passes(text):
+    assert rules(SpecialCategoryRecognizer(), text) == set(), spans(SpecialCategoryRecognizer(), text)

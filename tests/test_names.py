@@ -265,3 +265,22 @@ def test_norne_test_f1(finder, variety, filename):
         pred.update((i, h.start, h.end) for h in finder.find(s.text))
     p, r, f = prf(gold, pred)
     assert f >= MEASURED_F1[variety] - MARGIN, f"{variety}: P {p:.3f} R {r:.3f} F1 {f:.3f}"
+
+
+# --- institutions, places and possessives are not persons ----------------------------------------
+@pytest.mark.parametrize("text", [
+    "Han er apotektekniker på Vitusapotek Jernbanetorget.",
+    "Han er lagermedarbeider hos Norsk Medisinaldepot.",
+    "Ho er hjelpepleiar på Fjellheim sjukeheim.",
+    "NAV bør innvilge en arbeidsrettet rehabilitering på Hernes.",
+    "Hun er avdelingsleder for Region Sør med ansvar for 14 ansatte.",
+    "Hans far har Alzheimers sykdom og bor på sykehjem.",
+    "Hun er hjelpepleier på Lindeberg omsorgssenter.",
+    "Hun jobber hos Coop Extra Torgallmenningen.",
+])
+def test_institutions_places_and_possessives_are_not_names(rec, text):
+    assert names(rec, text) == []
+
+
+def test_given_name_hans_is_still_a_name(rec):
+    assert names(rec, "Hans har jobbet her i ti år.") == ["Hans"]

@@ -26,6 +26,7 @@ LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
+_MISSING = object()
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -66,17 +67,24 @@ class LexiconRecognizer(EntityRecognizer):
         group = self.group
         spans: list[Span] = []
         lookup = group.lexicon.lookup
+        cache = group.lexicon._cache  # per-token results; lookup() fills it
         for n, tok in enumerate(tokens):
-            if not tok.text[:1].isalnum():
-                continue
-            hit = lookup(tok.text)
+            hit = cache.get(tok.text, _MISSING)
+            if hit is _MISSING:
+                if not tok.text[:1].isalnum():
+                    continue
+                hit = lookup(tok.text)
             if hit is not None and self.accept_token(tokens, n, hit.tag):
                 spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
         for i, j, phrase in group.phrases.find(tokens):
             if self.accept_phrase(tokens, i, j, phrase.tag):
                 spans.append((tokens[i].start, tokens[j - 1].end, phrase.tag, f"mønster: {phrase.source}"))
         spans.extend(self.extra_spans(text, tokens, spans))
-        return merge(spans)
+        return join_close(text, merge(self.filter_spans(tokens, spans)))
+
+    def filter_spans(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
+        """Drop raw spans before they are merged (a hook for context rules over whole phrases)."""
+        return spans
 
     def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
         return True
@@ -134,6 +142,33 @@ def merge(spans: list[Span]) -> list[Span]:
     return out
 
 
+#: Short words between two findings of the same category that make them one statement:
+#: "ferdigbehandlet for prostatakreft", "medisiner mot angsten", "fibromyalgi og migrene".
+JOIN_GAP_RE = re.compile(r"\s+(?:for|mot|av|med|etter|og|i|på|ved|frå|fra|hos|hjå)\s+|\s+", re.IGNORECASE)
+
+
+#: Rules whose findings keep their own message ("Lyrica" stays a medication next to "smertene").
+KEEP_APART = frozenset({"health.diagnosis-code", "health.medication"})
+
+
+def join_close(text: str, spans: list[Span]) -> list[Span]:
+    """Adjacent findings of one category, separated only by a short linking word, become one finding."""
+    out: list[Span] = []
+    for span in spans:
+        if (
+            out
+            and span[2].split(".")[0] == out[-1][2].split(".")[0]
+            and (span[2] == out[-1][2] or not {span[2], out[-1][2]} & KEEP_APART)
+            and JOIN_GAP_RE.fullmatch(text, out[-1][1], span[0])
+        ):
+            last = out[-1]
+            longer = span if span[1] - span[0] > last[1] - last[0] else last
+            out[-1] = (last[0], span[1], longer[2], longer[3])
+            continue
+        out.append(span)
+    return out
+
+
 # -- health ---------------------------------------------------------------------------------------
 
 DOSE_RE = re.compile(
@@ -143,6 +178,12 @@ CODE_RE = re.compile(r"(?<![\w-])([A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
 CODE_CONTEXT_RE = re.compile(
     r"(?:diagnos\w*|\w*kode\w*|kodet|icd[-\s]?1?0?|icpc[-\s]?2?|sykmeldt|sykemeldt|sjukmeld\w*|"
     r"legeerklæring\w*|tilstand\w*)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+#: "P02 på sykmeldingen", "L03 i legeerklæringa": the document after the code.
+CODE_AFTER_RE = re.compile(
+    r"^\W+(?:\w+\W+){0,2}?(?:på|i|frå|fra)\s+(?:\w+\s+)?(?:sykmelding\w*|sykemelding\w*|sjukmelding\w*|"
+    r"legeerklæring\w*|erklæring\w*|henvisning\w*|tilvising\w*|epikrise\w*)",
     re.IGNORECASE,
 )
 SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-ZÆØÅ]|\n\s*\n")
@@ -180,7 +221,10 @@ class HealthRecognizer(LexiconRecognizer):
     #: ("barn" is not here: "et barn med autisme" is usually the worker's own child.)
     GROUP_NOUNS = frozenset(
         "personer personar mennesker menneske brukere brukarar pasienter pasientar elever elevar ungdommer "
-        "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar avdelingen avdelinga posten".split()
+        "ungdomar folk beboere bebuarar ansatte tilsette medarbeidere medarbeidarar avdelingen avdelinga posten "
+        "pasientene pasientane brukerne brukarane beboerne bebuarane elevene elevane ungdom unge eldre "
+        "klienter klientar innbyggere innbyggarar sykehjemmene sjukeheimane avdelingene avdelingane "
+        "apotekene apoteka institusjonene institusjonane".split()
     )
 
     def _general(self, tokens: list[Token], i: int, j: int) -> bool:
@@ -188,9 +232,11 @@ class HealthRecognizer(LexiconRecognizer):
         before = tokens[max(0, i - 6) : i]
         if any(t.lower.startswith(self.GENERAL_CONTEXT) for t in before):
             return True
+        if i >= 2 and tokens[i - 2].lower in self.GROUP_NOUNS and tokens[i - 1].lower in ("til", "på", "fra", "frå"):
+            return True  # "kjører pasienter til røntgen"
         if any(before[k].lower in self.GROUP_NOUNS and before[k + 1].lower == "med" for k in range(len(before) - 1)):
             return True
-        after = [t.lower for t in tokens[j : j + 4] if t.lower not in ("alle", "våre", "dei", "de")]
+        after = [t.lower for t in tokens[j : j + 4] if t.lower not in ("alle", "våre", "dei", "de", "nye", "nytilsette")]
         if after and after[0] in self.GROUP_NOUNS:  # "alvorlig syke pasienter"
             return True
         return any(
@@ -210,6 +256,12 @@ class HealthRecognizer(LexiconRecognizer):
         "avdelingssykepleier avdelingssjukepleiar erfaring erfaringar erfaringer yrkeserfaring portør "
         "miljøterapeut".split()
     )
+    #: Endings of job titles ("tilkallingsvikar", "saksbehandler", "lagermedarbeider").
+    WORK_ENDINGS = (
+        "vikar", "sekretær", "medarbeider", "medarbeidar", "assistent", "konsulent", "rådgiver", "rådgjevar",
+        "sjåfør", "renholder", "reinhaldar", "portør", "saksbehandler", "sakshandsamar", "koordinator",
+        "pleier", "pleiar", "fagarbeider", "fagarbeidar", "ansvar", "ansvaret",
+    )
     #: "dom for promillekjøring" is a criminal record (special categories), not substance use.
     CRIME_CUES = frozenset(
         "dom dommen dømt dømd domfelt bot bota boten bøter straff straffa straffet anmeldt meldt siktet "
@@ -226,24 +278,29 @@ class HealthRecognizer(LexiconRecognizer):
     CAUSE_OK = frozenset("det dette den medisinen medisinane medisinene medisinar medisiner tablettene tablettane "
                          "behandlinga behandlingen sykdommen sjukdommen".split())
 
-    def find(self, text: str) -> list[Span]:
-        spans = super().find(text)
+    def filter_spans(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
         if any(self._tiredness(s[3]) for s in spans):
-            tokens = tokenize(text)
-            spans = [s for s in spans if not self._tiredness(s[3]) or self._tired_ok(tokens, s)]
+            starts = [s[0] for s in spans if not self._tiredness(s[3])]
+            return [s for s in spans if not self._tiredness(s[3]) or self._tired_ok(tokens, s, starts)]
         return spans
 
     @staticmethod
     def _tiredness(why: str) -> bool:
         return "@trott" in why or "lite|lita ~energi" in why
 
-    def _tired_ok(self, tokens: list[Token], span: Span) -> bool:
+    def _tired_ok(self, tokens: list[Token], span: Span, health_starts: list[int] = ()) -> bool:
         start, end = span[0], span[1]
         words = [t for t in tokens if start <= t.start < end]
         if any(t.lower in self.STRONG for t in words):
             return True
-        after = [t.lower for t in tokens if t.start >= end][:2]
-        return len(after) == 2 and after[0] == "av" and after[1] in self.CAUSE_OK  # "blir trøytt av medisinen"
+        following = [t for t in tokens if t.start >= end][:4]
+        after = [t.lower for t in following]
+        if len(after) >= 2 and after[0] == "av" and after[1] in self.CAUSE_OK:  # "blir trøytt av medisinen"
+            return True
+        # "er sliten etter cellegiftkuren", "trøytt på grunn av stoffskiftet": caused by a health finding
+        return bool(after) and after[0] in ("av", "etter", "pga", "grunn") and any(
+            t.start in health_starts for t in following[1:]
+        )
 
     def _workplace(self, tokens: list[Token], i: int, tag: str, j: int | None = None) -> bool:
         """A health service as a workplace: "jobber i heimesjukepleia", "erfaring fra psykiatrien som
@@ -251,10 +308,13 @@ class HealthRecognizer(LexiconRecognizer):
         if tag not in ("health.treatment", "health.examination"):
             return False
         j = i + 1 if j is None else j
-        if any(t.lower in self.WORK_CUES for t in tokens[max(0, i - 3) : i]):
+        if any(t.lower in self.WORK_CUES or t.lower.endswith(self.WORK_ENDINGS) for t in tokens[max(0, i - 3) : i]):
             return True
-        after = [t.lower for t in tokens[j : j + 2]]
-        if len(after) == 2 and after[0] == "som" and after[1] in self.WORK_CUES:
+        after = [t.lower for t in tokens[j : j + 4]]
+        for k in range(len(after) - 1):
+            if after[k] == "som" and (after[k + 1] in self.WORK_CUES or after[k + 1].endswith(self.WORK_ENDINGS)):
+                return True  # "... som miljøarbeider", "i jobben som saksbehandler"
+        if after[:2] in (["i", "jobben"], ["i", "jobb"], ["i", "arbeidet"]):
             return True
         return tokens[i].lower in ("opptrening", "opptreninga", "opptreningen") and after[:1] == ["i"]
 
@@ -264,6 +324,8 @@ class HealthRecognizer(LexiconRecognizer):
         return any(t.lower in self.CRIME_CUES for t in tokens[max(0, i - 4) : i - 1])
 
     def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
+        if n and tokens[n].lower.endswith(("syke", "sjuke")) and tokens[n - 1].lower in ("for", "av", "med", "blant"):
+            return False  # "ei avdeling for hjartesjuke": a group of patients
         return not (
             self._general(tokens, n, n + 1) or self._workplace(tokens, n, tag) or self._crime(tokens, n, tag)
         )
@@ -305,6 +367,8 @@ class HealthRecognizer(LexiconRecognizer):
             why = None
             if CODE_CONTEXT_RE.search(before):
                 why = "diagnosekode etter kontekstord"
+            elif CODE_AFTER_RE.match(text[m.end() : m.end() + 60]):
+                why = "diagnosekode på sykmelding/erklæring"
             elif m.group(3) and (m.group(1) not in "UV" or code in known):
                 why = "diagnosekode med desimal (ICD-10)"
             elif self._beside_health(text, m.start(), m.end(), health_ends, health_starts):

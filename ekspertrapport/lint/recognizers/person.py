@@ -53,6 +53,13 @@ _PER_PREPOSITION_NEXT = {"i", "dags", "nå", "no", "dato", "uke", "veke", "måne
 
 #: A capitalised word after these is a place ("på Hernes", "i Moss"), not a person.
 _PLACE_PREPOSITIONS = {"på", "i"}
+#: Titles before a person's name ("Fastlege Hansen", "Kollega Trine").
+_TITLES = {"fastlege", "fastlegen", "lege", "legen", "dr", "doktor", "kollega", "kollegaen", "leder", "lederen",
+           "sykepleier", "psykolog", "psykologen", "verneombud", "tillitsvalgt", "avdelingsleder", "rektor",
+           "professor", "advokat", "fysioterapeut", "veileder", "nav-veileder", "saksbehandler", "sjef"}
+#: Lower-case unit words before a place or unit name: "bydel Grorud", "avdeling Nord".
+_UNIT_WORDS = {"bydel", "bydelen", "avdeling", "avdelinga", "avdelingen", "region", "seksjon", "enhet", "eining",
+               "team", "post", "kommune", "fylke", "distrikt", "sone", "krets"}
 #: Adjectives that begin the names of organisations ("Norsk Medisinaldepot", "Den norske kirke").
 _ORG_ADJECTIVES = {"norsk", "norske", "nordisk", "nordiske", "det", "den", "statens", "stiftelsen"}
 #: Words that follow the given name "Hans" (a person), not the possessive "Hans" ("Hans far").
@@ -274,6 +281,14 @@ class PersonNameFinder:
         ("Fjellheim sjukeheim", "Solbakken barnehage"), or led by "Norsk"/"Den norske"."""
         if s > 0 and toks.word(s - 1) in _PLACE_PREPOSITIONS and not self._is_given(toks.word(s).lower()):
             return True
+        if s > 0 and not self._is_given(toks.word(s).lower()):
+            prev = toks.word(s - 1)
+            if prev in _UNIT_WORDS or (prev[:1].islower() and self._is_org_word(prev)):
+                return True  # "bydel Grorud", "avdeling Nord", "Oslo kommune Grorud"
+            if (prev[:1].isupper() and prev.isalpha() and not prev.isupper()
+                    and not self._sentence_initial(toks, s - 1) and not self._is_given(prev.lower())
+                    and prev.lower() not in self.family and prev.lower() not in _TITLES):
+                return True  # the second word of an organisation's name: "Meny Solsiden", "Coop Extra Torgallmenningen"
         if e < len(toks) and toks.word(e)[:1].islower() and self._is_org_word(toks.word(e)):
             return True
         return toks.word(s).lower() in _ORG_ADJECTIVES
