@@ -6,6 +6,8 @@ Prints, for the same synthetic 2 000-word report (written here, bokmål, with a 
 * ``windows``: what the linter does (candidate windows + model + filters) on an already tokenised Doc,
   which is what the recognizer receives from the engine;
 * ``recognizer``: the presidio ``PersonRecognizer.analyze`` call on that Doc (adds allow-list filtering);
+* ``no cache``: the same, with the finder's memory of window answers emptied before each call (text
+  the linter has not seen: every window goes through the model);
 * ``full doc``: the same model run over every token, for comparison;
 * ``name-heavy``: the same report with a sentence full of names and places added to every paragraph
   (a stress case: many more windows);
@@ -104,18 +106,26 @@ def main() -> int:
     windows = finder._windows(_Tokens(doc))
     seen = sum(b - a for a, b in windows)
     win = timed(lambda: finder.find(doc, text), args.runs)
+
+    def uncached(d, t):
+        finder._window_cache.clear()
+        return finder.find(d, t)
+
+    cold_win = timed(lambda: uncached(doc, text), args.runs)
     rec_t = timed(lambda: rec.analyze(text, ["identity.person"], Artifacts()), args.runs)
     full = timed(lambda: finder.nlp(text), max(5, args.runs // 5))
     heavy_text = "\n\n".join(p + HEAVY for p in text.split("\n\n"))
     heavy_doc = spacy.blank("nb").make_doc(heavy_text)
     heavy_scale = 2000 / len(heavy_text.split())
     heavy = timed(lambda: finder.find(heavy_doc, heavy_text), args.runs)
+    heavy_cold = timed(lambda: uncached(heavy_doc, heavy_text), args.runs)
     heavy_windows = finder._windows(_Tokens(heavy_doc, heavy_text))
     hits = [text[h.start:h.end] for h in finder.find(doc)]
     print(f"report: {words} words, {len(doc)} tokens; {len(windows)} windows, {seen} tokens seen by the model")
     print(f"model load (cold, once): {load_ms:.0f} ms")
-    for label, (w, c), k in (("windows   ", win, scale), ("recognizer", rec_t, scale), ("full doc  ", full, scale),
-                             ("name-heavy", heavy, heavy_scale)):
+    for label, (w, c), k in (("windows   ", win, scale), ("no cache  ", cold_win, scale),
+                             ("recognizer", rec_t, scale), ("full doc  ", full, scale),
+                             ("name-heavy", heavy, heavy_scale), ("heavy, no cache", heavy_cold, heavy_scale)):
         print(f"{label}: {w * k:6.2f} ms wall, {c * k:6.2f} ms CPU per 2 000 words (median)")
     print(f"(name-heavy: {len(heavy_windows)} windows, {sum(b - a for a, b in heavy_windows)} tokens seen)")
     print("(full doc = the model over every token, for comparison; the linter uses the windows)")

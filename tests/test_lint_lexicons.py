@@ -573,3 +573,90 @@ def test_generalised_special_flags(text, rule):
 )
 def test_generalised_special_passes(text):
     assert rules(SpecialCategoryRecognizer(), text) == set(), spans(SpecialCategoryRecognizer(), text)
+
+
+# -- second generalisation round: classes, not sentences ------------------------------------------
+
+GENERALISED_FLAG = [
+    # short misspellings (5-6 letter entries; the word is no Norwegian word, the first letter agrees)
+    ("Hun har hatt migrne siden tenårene.", "health"),
+    ("Han har asthma og må unngå støv.", "health"),
+    ("Hun har eksemm på hendene.", "health"),
+    # unknown brand names in a medication context
+    ("Han tar Zorblax 20 mg om kvelden.", "health.medication"),
+    ("Hun bruker Zorblax mot smertene.", "health.medication"),
+    ("Hun har fått resept på Quvanta.", "health.medication"),
+    ("Han har trappet ned på Kestralin.", "health.medication"),
+    # condition word + clinician/service head
+    ("Hun har jevnlige samtaler med diabetessykepleier.", "health"),
+    ("Han går til kontroll på hjartepoliklinikken.", "health"),
+    ("Hun er henvist til hukommelsesklinikken.", "health"),
+    ("Diabetessykepleieren har gitt henne råd om måltider.", "health"),
+    ("Han har deltatt på kurs ved lærings- og mestringssenteret.", "health"),
+    # a person's illness
+    ("Sykdommen hennes har vart lenge.", "health"),
+    ("Sjukdomen hans kjem og går i periodar.", "health"),
+    ("Sykdomsforløpet har vært uforutsigbart.", "health"),
+    ("Plagene hennes varierer fra dag til dag.", "health"),
+    ("Han har vært hos kiropraktor for nakken.", "health"),
+    # special categories
+    ("Han er aktiv i menigheten.", "special-category.religion"),
+    ("Hun går på bedehuset hver søndag.", "special-category.religion"),
+    ("Hun har pakistanske foreldre.", "special-category.ethnicity"),
+    ("Hun tilhører den samiske befolkningen.", "special-category.ethnicity"),
+    ("Han og mannen hans har tre born.", "special-category.sexual-orientation"),
+    ("Hun bor sammen med kona si.", "special-category.sexual-orientation"),
+    ("Han har en ektemann og to barn.", "special-category.sexual-orientation"),
+    ("Hun er leder av den lokale fagforeningen.", "special-category.union"),
+    ("Han er under etterforskning for bedrageri.", "special-category.criminal-record"),
+    # agency, inverted
+    ("Etter min vurdering må hun sykmeldes i 100 prosent.", "agency.directive"),
+]
+
+GENERALISED_PASS = [
+    "Hun jobber som diabetessykepleier på medisinsk poliklinikk.",
+    "Hun er kreftsykepleier på sykehuset.",
+    "Han er portør ved hjertepoliklinikken.",
+    "Han er ruskonsulent i kommunen og møter mange brukere.",
+    "Sykefraværet hennes har vart i fire måneder.",
+    "Han bruker Teams daglig.",
+    "Hun tar Flytoget til jobb hver dag.",
+    "Hun jobber på avdeling B12.",
+    "Hun er gift med en mann.",
+    "Han har en mann som hjelper ham.",
+    "Hun og mannen hennes har tre barn.",
+    "Hun er utenlandsk statsborger.",
+    "Han har fått bot for feilparkering.",
+    "Han har vore på messe i Lillestrøm.",
+    "Saken bør vurderes på nytt etter tre måneder.",
+    "NAV skal følge opp sykmeldte etter regelverket.",
+    "Kommunen skal levere tjenester til innbyggerne.",
+    "Hun har tunge dager når det er mye sykefravær i avdelingen.",
+    "Han har vondt for å si nei til oppgaver.",
+    "Hun har fått feedback fra kundene.",
+]
+
+
+def _all(text: str) -> set[str]:
+    found = set()
+    for recognizer in (HealthRecognizer(), SpecialCategoryRecognizer(), AgencyRecognizer()):
+        for _s, _e, rule, _why in recognizer.find(text):
+            found |= {rule, rule.split(".")[0]}
+    return found
+
+
+@pytest.mark.parametrize(("text", "rule"), GENERALISED_FLAG)
+def test_generalised_classes_flag(text, rule):
+    assert rule in _all(text)
+
+
+@pytest.mark.parametrize("text", GENERALISED_PASS)
+def test_generalised_classes_pass(text):
+    assert not _all(text) - {"identity"}
+
+
+def test_short_misspellings_need_an_unknown_word():
+    lexicon = HealthRecognizer._group().lexicon
+    assert lexicon.lookup("migrne") is not None
+    for word in ("kraft", "angre", "astm"):  # Norwegian words, or shorter than five letters
+        assert lexicon.lookup(word) is None

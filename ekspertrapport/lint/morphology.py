@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 # -- tokens -------------------------------------------------------------------------------------
 
-TOKEN_RE = re.compile(r"\w+(?:[-.’']\w+)*|[^\w\s]", re.UNICODE)
+TOKEN_RE = re.compile(r"\w+(?:[-.’'\u00ad]\w+)*|[^\w\s\u00ad]", re.UNICODE)  # \u00ad: soft hyphen
 
 
 class Token(NamedTuple):
@@ -138,6 +138,7 @@ def deletions(word: str) -> set[str]:
 # -- lexicon ------------------------------------------------------------------------------------
 
 FUZZY_MIN = 7  # entries and words at least this long tolerate one edit (health lexicon only)
+FUZZY_SHORT = 5  # shorter entries (5-6 letters) tolerate one edit in a word that is no Norwegian word
 LINKS = ("", "s", "e", "-")
 
 
@@ -158,6 +159,7 @@ class Lexicon:
     modifiers: dict[str, Hit] = field(default_factory=dict)  # compound modifiers ("hofte", "søvn")
     exceptions: set[str] = field(default_factory=set)  # never a hit (forms and stems)
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # deletion → entries (long entries)
+    fuzzy_short: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the same for 5-6 letter entries
     use_fuzzy: bool = True
     exception_suffixes: tuple[str, ...] = ()  # "-krefter": "naturkrefter" is not "kreft"
     open_heads: set[str] = field(default_factory=set)  # heads that take any modifier ("gruppe|terapi")
@@ -178,10 +180,11 @@ class Lexicon:
         target = getattr(self, table)
         for v in {w for e in variants(entry.lower()) for w in (e, e.replace("-", ""))}:
             target.setdefault(v, Hit(tag, entry))
-            if table == "words" and len(v) >= FUZZY_MIN:
+            if table == "words" and len(v) >= FUZZY_SHORT and v.isalpha():
+                index = self.fuzzy if len(v) >= FUZZY_MIN else self.fuzzy_short
                 for d in deletions(v) | {v}:
-                    if v not in self.fuzzy.get(d, ()):
-                        self.fuzzy[d] = (*self.fuzzy.get(d, ()), v)
+                    if v not in index.get(d, ()):
+                        index[d] = (*index.get(d, ()), v)
 
     def finish(self) -> None:
         self._head_lengths = sorted({len(h) for h in self.heads}, reverse=True)
@@ -215,6 +218,8 @@ class Lexicon:
         )
 
     def _lookup(self, text: str) -> Hit | None:
+        if "\u00ad" in text:  # a soft hyphen inside a word ("eksem\u00adplarene" is "eksemplarene")
+            text = text.replace("\u00ad", "")
         if text in self.exact:
             return self.exact[text]
         lower = text.lower()
@@ -278,12 +283,18 @@ class Lexicon:
                     continue
                 if len(s) >= min_len and s.endswith(ending) and s.isalpha():
                     return Hit(tag, f"-{ending}")
-        if self.use_fuzzy and suffix is True and len(lower) >= FUZZY_MIN and lower.isalpha():
+        if self.use_fuzzy and suffix is True and len(lower) >= FUZZY_SHORT and lower.isalpha():
             for s in candidates[:3]:
                 if len(s) >= FUZZY_MIN and lower.startswith(s):
                     hit = self._fuzzy(s)
                     if hit is not None:
                         return None if known_word(lower) else hit
+            # short words ("migrne", "asthma", "eksemm", "angts"): the uninflected word only, an entry of
+            # five letters or more, the first letter agrees, and the word is no Norwegian word form
+            if len(lower) <= FUZZY_MIN:
+                hit = self._fuzzy(lower, short=True)
+                if hit is not None and not known_word(lower):
+                    return hit
         return None
 
     def _modifier(self, mod: str) -> Hit | None:
@@ -328,12 +339,17 @@ class Lexicon:
                     return Hit(self.words[tail].tag, f"…{self.words[tail].why}")
         return None
 
-    def _fuzzy(self, lower: str) -> Hit | None:
+    def _fuzzy(self, lower: str, short: bool = False) -> Hit | None:
         """An entry at Damerau distance 1: a letter missing, extra, substituted or two swapped
-        ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree."""
+        ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree
+        (``short``: 5-6 letter entries, or a 6-letter word for a 7-letter entry; the first letter)."""
+        indexes = (self.fuzzy, self.fuzzy_short) if short else (self.fuzzy,)
         for key in (lower, *deletions(lower)):
-            for entry in self.fuzzy.get(key, ()):
-                if entry[:2] == lower[:2] and entry != lower and damerau1(lower, entry):
+            for entry in (e for index in indexes for e in index.get(key, ())):
+                if short and len(entry) > FUZZY_MIN:
+                    continue
+                n = 1 if short and len(entry) < FUZZY_MIN else 2
+                if entry[:n] == lower[:n] and entry != lower and damerau1(lower, entry):
                     hit = self.words[entry]
                     return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")
         return None
@@ -420,6 +436,9 @@ class PhraseMatcher:
         self._cache: dict[str, tuple[Phrase, ...]] = {}
         self._memo: dict[tuple[int, str], bool] = {}  # (id(spec), word) → match; specs live as long as self
         self._specs: list[Spec] = []  # keeps the specs (and so their ids) alive
+        #: "+head" lines of class files: compounds <condition modifier>+<head> are members too
+        self.class_heads: dict[str, tuple[str, ...]] = {}
+        self.compound_member = None  # callable(modifier) -> bool, set by load_group
 
     def add(self, tag: str, pattern: str) -> None:
         specs = tuple(parse_spec(t) for t in pattern.split())
@@ -474,7 +493,20 @@ class PhraseMatcher:
 
     def in_class(self, name: str, lower: str) -> bool:
         members = self.classes[name]
-        return any(s in members for s in stems(lower))
+        if any(s in members for s in stems(lower)):
+            return True
+        heads = self.class_heads.get(name)
+        return bool(heads) and self.compound_member is not None and self._compound_member(heads, lower)
+
+    def _compound_member(self, heads: tuple[str, ...], lower: str) -> bool:
+        """A compound of a condition word and a class head: "diabetes|sykepleier", "hjarte|poliklinikken"."""
+        for s in stems(lower)[:5]:
+            if not lower.startswith(s[:-1]):
+                continue
+            for head in heads:
+                if s.endswith(head) and len(s) - len(head) >= 3 and self.compound_member(s[: -len(head)]):
+                    return True
+        return False
 
     def _matches(self, spec: Spec, lower: str) -> bool:
         key = (id(spec), lower)
@@ -557,12 +589,28 @@ def load_group(
     """Compile ``lexicons/<group>/``: ``word_files`` maps a word-list file name to its tag."""
     names = _list_dir(group)
     classes = {
-        n[len("class_") : -len(".txt")]: {v for e in read_lines(group, n) for v in variants(e.lower())}
+        n[len("class_") : -len(".txt")]: {
+            v for e in read_lines(group, n) if not e.startswith("+") for v in variants(e.lower())
+        }
+        for n in names
+        if n.startswith("class_")
+    }
+    class_heads = {
+        n[len("class_") : -len(".txt")]: tuple(
+            sorted({v for e in read_lines(group, n) if e.startswith("+") for v in variants(e[1:].lower())}, key=len, reverse=True)
+        )
         for n in names
         if n.startswith("class_")
     }
     lexicon = Lexicon()
     phrases = PhraseMatcher(classes)
+    phrases.class_heads = {k: v for k, v in class_heads.items() if v}
+
+    def _condition_modifier(mod: str) -> bool:
+        hit = lexicon._modifier(mod)
+        return hit is not None and not hit.tag.endswith(("treatment", "examination", "medication"))
+
+    phrases.compound_member = _condition_modifier
     entries = [(entry, tag) for fname, tag in word_files.items() for entry in read_lines(group, fname)]
     for entry, tag in [*entries, *extra_words]:
         if " " in entry.strip():

@@ -28,6 +28,26 @@ EMPLOYER_AGENCIES = {
 }
 
 
+#: A statement of what the rules say, not a decision on this case: "NAV skal følge opp sykmeldte etter
+#: regelverket", "legen skal etter loven vurdere ...".
+RULE_CUES = frozenset(
+    "regelverket regelverk reglene reglane regelen loven lova lovverket folketrygdloven folketrygdlova "
+    "arbeidsmiljøloven arbeidsmiljølova forskriften forskrifta retningslinjene retningslinjer henhold "
+    "jf jf. plikt plikter pliktar rutinene rutinane lovpålagt".split()
+)
+#: A general group as the object: "NAV skal følge opp sykmeldte", "legen skal vurdere alle".
+GENERIC_OBJECTS = frozenset(
+    "sykmeldte sjukmelde sykemeldte alle arbeidstakere arbeidstakarar brukere brukarar ansatte tilsette "
+    "personer personar mottakere mottakarar arbeidssøkere arbeidssøkjarar pasienter pasientar".split()
+)
+#: "Saken bør vurderes", "søknaden må avklares": a neutral next step, not an outcome.
+NEUTRAL_OBJECTS = frozenset("saken saka søknaden søknaden tiltaket tiltaka tiltakene behovet".split())
+NEUTRAL_PASSIVES = frozenset(
+    "vurderes vurderast avklares avklarast drøftes drøftast behandles behandlast handsames handsamast "
+    "utredes utredast utgreiast utgreies følges følgjast".split()
+)
+
+
 def _employer_name() -> str:
     document = current().document
     try:
@@ -50,6 +70,16 @@ class AgencyRecognizer(LexiconRecognizer):
         if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION:  # "... om sykmeldingen skal forlenges"
             return False
         words = {t.lower for t in tokens[i:j]}
+        if words & NEUTRAL_OBJECTS and tokens[j - 1].lower in NEUTRAL_PASSIVES:
+            return False  # "Saken bør vurderes på nytt"
+        rest = []
+        for t in tokens[j:]:
+            if t.lower in (".", "!", "?", ";"):
+                break
+            rest.append(t.lower)
+        after = [w for w in rest[:3] if w not in ("opp", "med", "til")]
+        if (after and after[0] in GENERIC_OBJECTS) or RULE_CUES & set(rest) or RULE_CUES & words:
+            return False  # "NAV skal følge opp sykmeldte etter regelverket"
         keys = [k for w in words if w in EMPLOYER_AGENCIES for k in EMPLOYER_AGENCIES[w]]
         if keys:
             employer = _employer_name()

@@ -186,6 +186,34 @@ CODE_AFTER_RE = re.compile(
     r"legeerklæring\w*|erklæring\w*|henvisning\w*|tilvising\w*|epikrise\w*)",
     re.IGNORECASE,
 )
+BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogram|milligram)\b", re.IGNORECASE)
+#: Dosage forms after a brand name ("Zorblax tabletter", "Zorblax depot").
+BRAND_FORMS = frozenset(
+    "tabletter tablettar tablett tabletten tablettene tablettane depot retard mikstur miksturen plaster kapsler "
+    "kapslar kapsel dråper dropar nesespray inhalator injeksjon injeksjonar injeksjoner sprøyter sprøyte "
+    "sprøyta penn penner brusetabletter smeltetabletter depotplaster forte mite".split()
+)
+#: Medication nouns before a brand name ("medisinen Zorblax", "resept på Zorblax").
+BRAND_NOUNS = frozenset(
+    "medisinen medisina medikamentet medikament legemiddelet legemidlet legemiddel preparatet preparat "
+    "tabletten tablettene tablettane pillene pilla pillen sprøyta sprøyten medisinane medisinene "
+    "sovemedisinen smertestillende antidepressivet antidepressiva".split()
+)
+BRAND_BEFORE = frozenset(
+    "resept resepten bivirkninger bivirkningar biverknader bivirkning dosen dose trappet trappa trapper trappar "
+    "trappe nedtrapping avhengig".split()
+)
+#: "byttet til <Name>", "sluttet med <Name>": only with a medication context after ("... mot smertene").
+BRAND_WEAK_BEFORE = frozenset("satt sett begynt begynte starta startet byttet bytta sluttet slutta".split())
+BRAND_VERBS = frozenset("tar tek tok bruker brukar brukte fått får fekk fikk".split())
+BRAND_ADVERBS = frozenset("fast daglig dagleg dagligt kveldstid morgon morgen hver kvar".split())
+#: "avdeling B12", "rom D3", "post A4": a place label, not a drug or a code.
+LABEL_RE = re.compile(r"[A-ZÆØÅ]\d{1,3}")
+LOCATION_NOUNS = frozenset(
+    "avdeling avdelingen avdelinga post posten rom rommet bygg bygget bygning bygningen sone sona sonen etasje "
+    "etasjen fløy fløyen blokk blokka blokken seksjon seksjonen kontor kontoret hall hallen port porten lager "
+    "lageret gang gangen tun tunet modul modulen linje linja linjen rute ruta ruten buss bussen trikk".split()
+)
 SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-ZÆØÅ]|\n\s*\n")
 
 
@@ -262,6 +290,9 @@ class HealthRecognizer(LexiconRecognizer):
         "sjåfør", "renholder", "reinhaldar", "portør", "saksbehandler", "sakshandsamar", "koordinator",
         "pleier", "pleiar", "fagarbeider", "fagarbeidar", "ansvar", "ansvaret",
     )
+    #: Health-sector titles after "som" ("tar blodprøver som bioingeniør"); not before a hit, where
+    #: "går til fysioterapeut og får fysioterapi" is a treatment.
+    SOM_TITLES = ("ingeniør", "radiograf", "tekniker", "farmasøyt", "jordmor", "lege", "terapeut", "psykolog")
     #: "dom for promillekjøring" is a criminal record (special categories), not substance use.
     CRIME_CUES = frozenset(
         "dom dommen dømt dømd domfelt bot bota boten bøter straff straffa straffet anmeldt meldt siktet "
@@ -312,7 +343,9 @@ class HealthRecognizer(LexiconRecognizer):
             return True
         after = [t.lower for t in tokens[j : j + 4]]
         for k in range(len(after) - 1):
-            if after[k] == "som" and (after[k + 1] in self.WORK_CUES or after[k + 1].endswith(self.WORK_ENDINGS)):
+            if after[k] == "som" and (
+                after[k + 1] in self.WORK_CUES or after[k + 1].endswith(self.WORK_ENDINGS + self.SOM_TITLES)
+            ):
                 return True  # "... som miljøarbeider", "i jobben som saksbehandler"
         if after[:2] in (["i", "jobben"], ["i", "jobb"], ["i", "arbeidet"]):
             return True
@@ -326,6 +359,8 @@ class HealthRecognizer(LexiconRecognizer):
     def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
         if n and tokens[n].lower.endswith(("syke", "sjuke")) and tokens[n - 1].lower in ("for", "av", "med", "blant"):
             return False  # "ei avdeling for hjartesjuke": a group of patients
+        if n and LABEL_RE.fullmatch(tokens[n].text) and tokens[n - 1].lower in LOCATION_NOUNS:
+            return False  # "avdeling B12", "rom D3": a label, not vitamin B12 or vitamin D
         return not (
             self._general(tokens, n, n + 1) or self._workplace(tokens, n, tag) or self._crime(tokens, n, tag)
         )
@@ -351,8 +386,98 @@ class HealthRecognizer(LexiconRecognizer):
     def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         for m in DOSE_RE.finditer(text):
             yield m.start(), m.end(), "health.medication", "mønster: dose"
+        yield from self._brands(text, tokens, spans)
+        yield from self._treated_for(tokens, spans)
+        yield from self._condition_titles(tokens, spans)
         if CODE_RE.search(text):
             yield from self._codes(text, spans)
+
+    def _condition_titles(self, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        """A clinician named by a condition, on its own: "Diabetessykepleieren har gitt henne råd",
+        "ruskonsulenten", "demenskoordinatoren" — not the worker's own title ("Hun er kreftsykepleier",
+        "jobber som diabetessykepleier")."""
+        starts = {s[0] for s in spans}
+        for n, tok in enumerate(tokens):
+            if len(tok.lower) < 10 or tok.start in starts or not tok.lower.isalpha():
+                continue
+            if not _condition_title(tok.lower):
+                continue
+            prev = tokens[n - 1].lower if n else ""
+            if prev in TITLE_COPULA or self._workplace(tokens, n, "health.treatment"):
+                continue
+            yield tok.start, tok.end, "health.treatment", "mønster: behandler med tilstandsnavn"
+
+    def _treated_for(self, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        """A body part after a treatment: "hos kiropraktor for nakken", "fysioterapi mot skulderen"."""
+        ends = {s[1] for s in spans if s[2] in ("health.treatment", "health.medication", "health.examination")}
+        if not ends:
+            return
+        in_class = self.group.phrases.in_class
+        for n in range(len(tokens) - 2):
+            if tokens[n].end in ends and tokens[n + 1].lower in ("for", "mot"):
+                k = n + 2
+                if tokens[k].lower in ("den", "det", "dei", "de", "venstre", "høyre", "høgre", "begge") and k + 1 < len(tokens):
+                    k += 1
+                if in_class("kropp", tokens[k].lower):
+                    yield tokens[n + 2].start, tokens[k].end, "health.symptom", "mønster: behandling for kroppsdel"
+
+    def _brands(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        """An unknown brand-like name in a medication context: "Zorblax 20 mg", "Zorblax-tablettene",
+        "medisinen Zorblax", "tar Zorblax mot smertene", "resept på Zorblax". The word is capitalised,
+        not first in its sentence, no Norwegian word and no acronym."""
+        starts = {s[0]: s for s in spans}
+        for n in range(1, len(tokens)):
+            tok = tokens[n]
+            word = tok.text
+            if not (word[:1].isupper() and len(word) >= 4 and word.replace("-", "").isalpha()) or word.isupper():
+                continue
+            if tokens[n - 1].text in (".", "!", "?", ":", "«", '"') or tok.start in starts:
+                continue
+            prev = tokens[n - 1].lower
+            prev2 = tokens[n - 2].lower if n > 1 else ""
+            nxt = tokens[n + 1].lower if n + 1 < len(tokens) else ""
+            after = text[tok.end : tok.end + 16]
+            cue = (
+                BRAND_DOSE_RE.match(after) is not None
+                or nxt in BRAND_FORMS
+                or word.lower().split("-")[-1] in BRAND_FORMS
+                or prev in BRAND_NOUNS
+                or (prev in ("på", "av", "med", "til") and prev2 in BRAND_BEFORE)
+                or (prev in ("på", "av") and prev2 in ("ned", "opp") and n > 2 and tokens[n - 3].lower in BRAND_BEFORE)
+                or (
+                    prev in BRAND_VERBS
+                    or (prev in ("på", "med", "til") and prev2 in BRAND_WEAK_BEFORE)
+                    or (prev == "på" and prev2 in ("går", "gikk", "gjekk", "står", "sto", "stod"))
+                )
+                and self._med_after(
+                    tokens, n + 1, starts, strict=prev in ("bruker", "brukar", "brukte") or prev2 in BRAND_WEAK_BEFORE
+                )
+            )
+            if not cue:
+                continue
+            from ..morphology import known_word
+
+            lower = word.lower()
+            if "-" in lower and lower.split("-")[-1] not in BRAND_FORMS and known_word(lower.split("-")[-1]):
+                continue  # "Rema-produkter", "Visma-opplæring"
+            if known_word(lower) or _person_name(word) or _two_words(lower):
+                continue
+            yield tok.start, tok.end, "health.medication", "mønster: preparatnavn i legemiddelkontekst"
+
+    @staticmethod
+    def _med_after(tokens: list[Token], k: int, starts: dict, strict: bool = False) -> bool:
+        """After "tar/bruker <Name>": "mot smertene", "for søvnen", "ved behov"; after "tar/går på <Name>"
+        also "fast", "daglig", "om kvelden" ("bruker Teams daglig" is software)."""
+        words = [t.lower for t in tokens[k : k + 3]]
+        if not words:
+            return False
+        if words[:2] == ["ved", "behov"]:
+            return True
+        if not strict and (words[0] in BRAND_ADVERBS or words[:2] in (["om", "kvelden"], ["om", "morgenen"])):
+            return True
+        return words[0] in ("mot", "for") and len(words) > 1 and any(
+            t.start in starts for t in tokens[k + 1 : k + 3]
+        )
 
     def _codes(self, text: str, spans: list[Span]) -> Iterable[Span]:
         known = self.known_codes
@@ -391,6 +516,58 @@ class HealthRecognizer(LexiconRecognizer):
         if after.startswith(" (") and end + 2 in starts:
             return True
         return False
+
+
+#: Title heads of clinicians ("diabetes|sykepleier", "rus|konsulent", "demens|koordinator").
+TITLE_HEADS = ("sykepleier", "sjukepleiar", "sykepleiar", "konsulent", "koordinator", "terapeut", "spesialist")
+TITLE_ENDS = tuple({h + e for h in TITLE_HEADS for e in ("", "en", "ar", "ane", "er", "ene", "ne", "ar", "n")})
+#: Before the worker's own title: "Hun er kreftsykepleier", "jobber som ruskonsulent".
+TITLE_COPULA = frozenset(
+    "er var vore vært blitt ble blei vart som utdannet utdanna jobber jobbar arbeider arbeidar ny erfaren "
+    "erfaen dyktig fagansvarlig fagansvarleg".split()
+)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _condition_title(lower: str) -> bool:
+    from ..morphology import stems
+
+    if not lower.endswith(TITLE_ENDS):
+        return False
+    group = HealthRecognizer._group()
+    for s in stems(lower)[:5]:
+        for head in TITLE_HEADS:
+            if s.endswith(head) and len(s) - len(head) >= 3:
+                hit = group.lexicon._modifier(s[: -len(head)])
+                if hit is not None and hit.tag.endswith(("diagnosis", "substance", "symptom", "reproductive")):
+                    return True
+    return False
+
+
+@functools.lru_cache(maxsize=5_000)
+def _two_words(lower: str) -> bool:
+    """A compound of two Norwegian words ("kystbussen" = "kyst" + "bussen"), so no brand name."""
+    from ..morphology import known_word
+
+    for i in range(3, len(lower) - 2):
+        head = lower[i:]
+        if known_word(head) and (known_word(lower[:i]) or (lower[i - 1] == "s" and known_word(lower[: i - 1]))):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _person_names() -> frozenset[str]:
+    from ..morphology import read_lines
+
+    return frozenset(
+        w.lower() for name in ("fornavn.txt", "etternavn.txt") for w in read_lines("person", name)
+    )
+
+
+def _person_name(word: str) -> bool:
+    """A known first or last name (read from the person lexicon; never a brand)."""
+    return word.lower() in _person_names()
 
 
 def build_recognizers(language: str) -> list[EntityRecognizer]:

@@ -4,22 +4,30 @@ Text → candidate tokens → short windows → our NorNE-trained name model →
 
 * **Candidates** are capitalised tokens that can begin a name: not all-caps acronyms ("NAV", "BHT"),
   not lower-case compounds ("NAV-veileder"), not organisations, places, roles or titles
-  (``lexicons/person/ikke_navn.txt``) and, at the start of a sentence, line or list item, not a common
-  word (``vanlige_ord.txt``) unless it is a given name (``fornavn.txt``; "Per har ...").
+  (``lexicons/person/ikke_navn.txt``) and, at the start of a sentence, line, list item or table cell
+  (after a tab or "|"), not a common word unless it is a given name (``fornavn.txt``; "Per har ...").
+  A common word is one in ``vanlige_ord.txt`` (pronouns, numerals, determiners in both målformer:
+  "Eitt", "Ho", "Kva") or an ordinary Norwegian word in the lemma table behind ``lint.nlp`` — also in
+  the genitive, with a nynorsk ending, or as a compound of two known words ("Oppstartsmøte", "Side") —
+  that is not in our surname list (``etternavn.txt``: "Solberg", "Nordstrand" stay names).
 * The model (``ekspertrapport/models/navn``, see ``models/train_names.py``) runs only on windows of
-  ``WINDOW`` tokens around the candidates. Its receptive field is about three tokens each side, so a
+  ``WINDOW`` tokens around the candidates. Its receptive field is a few tokens each side, so a
   window gives the same answer as the whole text at a fraction of the cost (a report has a few dozen
-  candidates in 2 000 words).
-* A lone given name from ``fornavn.txt`` mid-sentence ("snakket med Ola om dette") is also a hit when
-  the model missed it.
-* Spans made only of non-name words are dropped, titles in front are trimmed, and names allowed by the
-  lint context (the parties and the expert: full name, given name, surname, genitive "Karis",
-  initials "Kari N.") are dropped.
+  candidates in 2 000 words). A window's answer depends only on its words, so answers are remembered
+  (a report linted again, or the same phrase twice, costs no model time).
+* A lone given name from ``fornavn.txt`` mid-sentence ("snakket med Ola om dette") is a hit without
+  the model, and so is a given name first in a sentence before a capitalised word ("Vidar Sandberg
+  viste ...") when the model missed it.
+* Spans made only of non-name words are dropped, titles in front are trimmed, names do not run over a
+  line break or a tab, and names allowed by the lint context (the parties and the expert: full name,
+  given name, surname, genitive "Karis", initials "Kari N.") are dropped.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from importlib.resources import files
@@ -31,9 +39,10 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from ekspertrapport.errors import EkspertrapportError
 
 RULE_ID = "identity.person"
-WINDOW = 3  # tokens either side of a candidate (the model sees about 3 each way)
+WINDOW = 2  # tokens either side of a candidate (the model sees about 3 each way)
 MODEL_SCORE = 0.85
 LIST_SCORE = 0.7
+_WINDOW_CACHE_MAX = 20_000  # windows whose model answer is remembered
 
 # Endings removed when looking a word up in ikke_navn.txt ("Lederen", "Verneombudet", "Kollegaene").
 _ENDINGS = ("ene", "ane", "en", "et", "a", "er", "ar", "e")
@@ -91,6 +100,8 @@ class PersonNameFinder:
     def __init__(self, model_dir: Path | str | None = None):
         self.nlp = _load_model(model_dir)
         self.ner = self.nlp.get_pipe("ner")
+        self._ner = _window_ner(self.ner)
+        self._per = self.nlp.vocab.strings.add("PER")
         self.not_name = _read_lexicon("ikke_navn.txt")
         self.common = _read_lexicon("vanlige_ord.txt")
         self.given = _read_lexicon("fornavn.txt")
@@ -99,6 +110,8 @@ class PersonNameFinder:
         self._org_heads = tuple(w for w in self.org_words if len(w) >= 5)
         self.eponym_heads = _read_lexicon("eponym_etterord.txt")
         self._lock = threading.Lock()
+        self._ordinary_cache: dict[str, bool] = {}
+        self._window_cache: dict[tuple[str, ...], tuple[tuple[int, int, int], ...]] = {}
         # word-level checks are pure and words repeat: memoise them (bounded)
         for name in ("_is_not_name", "_is_org_word", "_is_given", "_capitalised", "_common_start"):
             setattr(self, name, functools.lru_cache(maxsize=1 << 15)(getattr(self, name)))
@@ -156,7 +169,8 @@ class PersonNameFinder:
         if j < 0:
             return True
         prev = toks.word(j)
-        if "\n" in toks.text[toks.ends[j]:toks.starts[i]] or prev in _SENTENCE_END:
+        gap = toks.text[toks.ends[j]:toks.starts[i]]
+        if "\n" in gap or "\t" in gap or prev in _SENTENCE_END:  # a tab: a new table cell or field
             return True
         return prev.endswith(".") and prev[:-1].isdigit()  # "1." list item
 
@@ -172,16 +186,67 @@ class PersonNameFinder:
         return not (self._sentence_initial(toks, i) and self._common_start(lower))
 
     def _common_start(self, lower: str) -> bool:
-        """A common word or noun, not a name, at the start of a sentence ("Kollegene", "Dette")."""
-        return not self._is_given(lower) and (lower in self.common or lower.endswith(_NOUN_ENDINGS))
+        """A common word or noun, not a name, at the start of a sentence, line or cell ("Kollegene",
+        "Dette", "Eitt", "Side", "Oppstartsmøte"): in ``vanlige_ord.txt``, with a noun ending no name
+        has, or an ordinary Norwegian word or a compound of two (:meth:`_ordinary`) that is not in
+        our surname list. Given names from ``fornavn.txt`` never are ("Per", "Liv")."""
+        if self._is_given(lower):
+            return False
+        if lower in self.common or lower.endswith(_NOUN_ENDINGS):
+            return True
+        return _strip_genitive(lower) not in self.family and self._ordinary(lower)
+
+    def _ordinary(self, lower: str) -> bool:
+        """An ordinary Norwegian word: a form in the lemma table behind ``lint.nlp`` (also as genitive
+        or with a nynorsk ending: "samtalane", "vurderinga", "arbeidstakaren"), or a compound of two
+        such words of three letters or more, with or without a linking s/e ("oppstart-s-møte",
+        "arbeids-plass-vurdering" as "arbeidsplass" + "vurdering"). Decided once per word."""
+        known = self._ordinary_cache.get(lower)
+        if known is not None:
+            return known
+        if not lower.isalpha() or len(lower) < 2:
+            known = False
+        else:
+            whole = _variants(lower)
+            splits = []
+            for k in range(3, len(lower) - 2):
+                first, rest = lower[:k], lower[k:]
+                heads = {first}
+                if first[-1] in "se" and k - 1 >= 3:
+                    heads.add(first[:-1])
+                splits.append((heads, _variants(rest)))
+            forms = set(whole)
+            for heads, tails in splits:
+                forms |= heads | tails
+            found = _known_words(forms) | (forms & self.common)
+            known = bool(whole & found) or any(heads & found and tails & found for heads, tails in splits)
+        if len(self._ordinary_cache) > 1 << 16:
+            self._ordinary_cache.clear()
+        self._ordinary_cache[lower] = known
+        return known
 
     # -- model ------------------------------------------------------------------------------
     def _windows(self, toks: _Tokens) -> list[tuple[int, int]]:
+        """Token spans the model runs on: ``WINDOW`` tokens either side of each candidate, merged.
+
+        Listed names mid-sentence between lower-case words ("snakket med Ola om dette", "med Tor Erik,
+        lagersjef ...") need no model (:meth:`_listed_runs`): the given-name pass in :meth:`find` flags
+        them all the same."""
         spans: list[tuple[int, int]] = []
         n = len(toks)
-        for i in toks.upper_initial():
-            if not self._is_candidate(toks, i):
-                continue
+        runs = self._listed_runs(toks)
+        listed = {j for i, e in runs for j in range(i, e)}
+        cands = [i for i in toks.upper_initial() if i not in listed and self._is_candidate(toks, i)]
+        while runs:  # a run that another candidate's window reaches goes through the model after all
+            near = [(i, e) for i, e in runs if (k := bisect.bisect_left(cands, i - WINDOW)) < len(cands)
+                    and cands[k] <= e - 1 + WINDOW]
+            if not near:
+                break
+            for i, e in near:
+                runs.remove((i, e))
+                cands.extend(j for j in range(i, e) if self._is_candidate(toks, j))
+            cands.sort()
+        for i in cands:
             a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
             if spans and a <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], b)
@@ -203,26 +268,17 @@ class PersonNameFinder:
             text = text_or_doc
         toks = _Tokens(doc, text)
         windows = self._windows(toks)
-        if not windows:
+        if not windows and not toks.upper_initial():
             return []
-        vocab = self.nlp.vocab
-        docs = []
-        for a, b in windows:
-            words = [toks.word(j) for j in range(a, b)]
-            spaces = [toks.ends[j] < toks.starts[j + 1] for j in range(a, b - 1)] + [False]
-            docs.append(Doc(vocab, words=words, spaces=spaces))
-        with self._lock:  # spaCy's vocab/string store is not safe for concurrent writes
-            docs = list(self.ner.pipe(docs, batch_size=256))
         spans: list[tuple[int, int]] = []  # token spans in `toks`
         other: set[int] = set()  # tokens the model takes for another kind of name (place, org, ...)
-        for (a, _), window in zip(windows, docs):
-            for ent in window.ents:
-                if ent.label_ != "PER":  # the model also knows other proper names (ANNET)
-                    other.update(range(a + ent.start, a + ent.end))
-                    continue
-                span = self._clean(toks, a + ent.start, a + ent.end)
-                if span:
-                    spans.append(span)
+        for s, e, label in self._predict(toks, windows):
+            if label != self._per:  # the model also knows other proper names (ANNET)
+                other.update(range(s, e))
+                continue
+            span = self._clean(toks, s, e)
+            if span:
+                spans.append(span)
         spans = self._veto_words(toks, sorted(set(spans)))
         hits: list[NameHit] = []
         taken: set[int] = set()
@@ -232,10 +288,15 @@ class PersonNameFinder:
             taken.update(range(s, e))
             hits.append(NameHit(toks.starts[s], toks.ends[e - 1], MODEL_SCORE,
                                 f"navnemodell (NorNE): «{toks.span_text(s, e)}»"))
-        for i in toks.upper_initial():  # a listed given name mid-sentence that the model missed
+        # a listed given name mid-sentence (or first, before a surname) that the model missed
+        for i in toks.upper_initial():
             if i in taken or i in other or not self._is_given(toks.word(i).lower()):
                 continue
-            if not self._capitalised(toks.word(i)) or self._sentence_initial(toks, i):
+            if not self._capitalised(toks.word(i)):
+                continue
+            if self._sentence_initial(toks, i) and not (  # "Vidar Sandberg viste ...": a name all the same
+                    i + 1 < len(toks) and i + 1 not in taken and i + 1 not in other
+                    and toks.ends[i] < toks.starts[i + 1] and self._surname_like(toks, i + 1)):
                 continue
             e = i + 1
             while e < len(toks) and e not in taken and e not in other and self._surname_like(toks, e):
@@ -248,12 +309,97 @@ class PersonNameFinder:
         hits.sort(key=lambda h: h.start)
         return hits
 
+    def _predict(self, toks: _Tokens, windows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """The model's entities in the windows: (start, end, label hash), token indices in `toks`.
+
+        A window is all the model sees, so its answer depends only on the window's words: answers are
+        remembered by the words (bounded), and identical windows are run once. The others go through
+        the model together, one Doc each, via :class:`_WindowNER` (no spaCy label check); entities are
+        read with ``Doc.to_array``, so no spaCy Token or Span objects are created here.
+        """
+        from spacy.attrs import ENT_IOB, ENT_TYPE
+        from spacy.tokens import Doc
+
+        if not windows:
+            return []
+        text, starts, ends = toks.text, toks.starts, toks.ends
+        cache = self._window_cache
+        keys = []
+        todo: dict[tuple[str, ...], tuple[int, int]] = {}
+        for a, b in windows:
+            key = tuple([text[starts[j]:ends[j]] for j in range(a, b)])
+            keys.append(key)
+            if key not in cache and key not in todo:
+                todo[key] = (a, b)
+        if todo:
+            vocab = self.nlp.vocab
+            with self._lock:  # spaCy's vocab/string store is not safe for concurrent writes
+                docs = [Doc(vocab, words=list(key),
+                            spaces=[ends[j] < starts[j + 1] for j in range(a, b - 1)] + [False])
+                        for key, (a, b) in todo.items()]
+                self._ner.set_annotations(docs, self._ner.predict(docs))
+            if len(cache) > _WINDOW_CACHE_MAX:
+                cache.clear()
+            for key, doc in zip(todo, docs):
+                found: list[tuple[int, int, int]] = []
+                start, label = -1, 0
+                for k, (iob, typ) in enumerate(doc.to_array([ENT_IOB, ENT_TYPE]).tolist()):
+                    if iob == 1:  # inside
+                        continue
+                    if start >= 0:
+                        found.append((start, k, label))
+                        start = -1
+                    if iob == 3:  # begin
+                        start, label = k, typ
+                if start >= 0:
+                    found.append((start, len(key), label))
+                cache[key] = tuple(found)
+        return [(a + s, a + e, label) for (a, _), key in zip(windows, keys) for s, e, label in cache[key]]
+
+    def _listed_runs(self, toks: _Tokens) -> list[tuple[int, int]]:
+        """Tokens of listed names mid-sentence that need no model: a run of capitalised words, one space
+        apart, of a given name from ``fornavn.txt`` followed by given names or surnames from our lists
+        ("Ola", "Tor Erik", "Siv Karlsen"), not first in a sentence, between a lower-case word and a
+        lower-case word or "," "." ")" (";", ":"). The given-name pass in :meth:`find` flags them."""
+        out: list[tuple[int, int]] = []
+        upper = toks.upper_initial()
+        n = len(toks)
+        k = 0
+        while k < len(upper):
+            i = upper[k]
+            e = i + 1
+            k += 1
+            while k < len(upper) and upper[k] == e and toks.ends[e - 1] + 1 == toks.starts[e] \
+                    and toks.text[toks.ends[e - 1]] == " ":
+                e += 1
+                k += 1
+            if i == 0 or e >= n or e - i > 3 or not self._is_given(toks.word(i).lower()):
+                continue
+            prev, nxt = toks.word(i - 1), toks.word(e)
+            if not (prev.isalpha() and prev.islower() and toks.ends[i - 1] < toks.starts[i]):
+                continue
+            if not ((nxt.isalpha() and nxt.islower() and toks.ends[e - 1] < toks.starts[e])
+                    or nxt in (",", ".", ")", ";", ":")):
+                continue
+            words = [toks.word(j) for j in range(i, e)]
+            if not self._capitalised(words[0]):
+                continue
+            if all(self._capitalised(w) and (self._is_given(w.lower()) or w.lower() in self.family)
+                   for w in words[1:]) and not self._sentence_initial(toks, i):
+                out.append((i, e))
+        return out
+
     def _clean(self, toks: _Tokens, s: int, e: int) -> tuple[int, int] | None:
         """Trim titles/punctuation around a predicted span and extend it over a following surname
         ("Kristoffer Aas" when the model stopped at "Kristoffer"); None when nothing name-like is left."""
         while s < e and (not self._capitalised(toks.word(s)) or self._is_not_name(toks.word(s).lower())
                          or (self._sentence_initial(toks, s) and self._common_start(toks.word(s).lower()))):
             s += 1
+        for k in range(s + 1, e):  # a name does not run over a line break or a tab (a new cell)
+            gap = toks.text[toks.ends[k - 1]:toks.starts[k]]
+            if "\n" in gap or "\t" in gap:
+                e = k
+                break
         while e > s and not any(c.isalpha() for c in toks.word(e - 1)):
             e -= 1
         if s >= e:
@@ -283,6 +429,8 @@ class PersonNameFinder:
             return True
         if s > 0 and not self._is_given(toks.word(s).lower()):
             prev = toks.word(s - 1)
+            if len(prev) > 1 and prev.isalpha() and prev.isupper():
+                return True  # after an acronym: "NAV Hjelpemiddelsentral", "BHT Vest"
             if prev in _UNIT_WORDS or (prev[:1].islower() and self._is_org_word(prev)):
                 return True  # "bydel Grorud", "avdeling Nord", "Oslo kommune Grorud"
             if (prev[:1].isupper() and prev.isalpha() and not prev.isupper()
@@ -291,6 +439,12 @@ class PersonNameFinder:
                 return True  # the second word of an organisation's name: "Meny Solsiden", "Coop Extra Torgallmenningen"
         if e < len(toks) and toks.word(e)[:1].islower() and self._is_org_word(toks.word(e)):
             return True
+        for k in range(e, min(len(toks), e + 4)):  # "Lundgaard Lager og Logistikk AS"
+            word = toks.word(k)
+            if word.lower() in _LEGAL_FORMS and word.isupper():
+                return True
+            if not (word in ("og", "&") or self._capitalised(word)) or self._sentence_initial(toks, k):
+                break
         return toks.word(s).lower() in _ORG_ADJECTIVES
 
     def _possessive(self, toks: _Tokens, s: int, e: int) -> bool:
@@ -373,9 +527,14 @@ class _Tokens:
     def upper_initial(self) -> list[int]:
         """Indices of the tokens that begin with a capital letter (computed once)."""
         if self._upper is None:
-            text = self.text
-            self._upper = [i for i, st in enumerate(self.starts) if text[st].isupper()]
+            index = dict(zip(self.starts, range(len(self.starts))))
+            found = (index.get(m.start()) for m in _UPPER.finditer(self.text))
+            self._upper = [i for i in found if i is not None]
         return self._upper
+
+
+#: Capital letters (Latin, Greek, Cyrillic, ...): where a token can begin a name.
+_UPPER = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x41, 0x2000) if chr(c).isupper()) + "]")
 
 
 def _strip_genitive(word: str) -> str:
@@ -408,6 +567,22 @@ def _word_forms(lower: str) -> tuple[str, ...]:
         forms.append(lower[:-1])
     forms += [lower[k:] for k in range(3, len(lower) - 4)]
     return tuple(forms)
+
+
+#: Nynorsk endings and their bokmål counterparts, so that the (bokmål) lemma table knows the word.
+_NN_ENDINGS = (("ingane", "ingene"), ("ingar", "inger"), ("inga", "ingen"), ("arane", "erne"), ("arar", "ere"),
+               ("aren", "eren"), ("ane", "ene"), ("ar", "er"), ("ast", "est"))
+
+
+def _variants(word: str) -> set[str]:
+    """The word, without a genitive -s, and with nynorsk endings in their bokmål form."""
+    out = {word}
+    if len(word) > 4 and word.endswith("s"):
+        out.add(word[:-1])
+    for nn, nb in _NN_ENDINGS:
+        if word.endswith(nn) and len(word) - len(nn) >= 3:
+            out.add(word[: -len(nn)] + nb)
+    return out
 
 
 def _known_words(forms: set[str]) -> set[str]:
@@ -471,6 +646,22 @@ def _subsequence(words: list[str], target: list[str]) -> bool:
 def _hyphen_part(w: str, t: str) -> bool:
     """'Anne' for 'Anne-Lise' is the same person's name."""
     return "-" in t and w in t.split("-")
+
+
+# -- the model without spaCy's label check ----------------------------------------------------------
+def _window_ner(ner):
+    """The same ``ner`` component (shared model, vocab and transition system) without spaCy's per-call
+    label check, which creates a Token object for every word to look for entity labels that our
+    windows never have (``Parser._ensure_labels_are_added``); all labels were added in training."""
+    from spacy.pipeline.ner import EntityRecognizer
+
+    class _WindowNER(EntityRecognizer):
+        def _ensure_labels_are_added(self, docs):
+            return 0
+
+    return _WindowNER(ner.vocab, ner.model, name=ner.name, moves=ner.moves,
+                      update_with_oracle_cut_size=ner.cfg.get("update_with_oracle_cut_size", 100),
+                      beam_width=ner.cfg.get("beam_width", 1), beam_density=ner.cfg.get("beam_density", 0.0))
 
 
 # -- model loading ----------------------------------------------------------------------------------

@@ -9,14 +9,28 @@ bakgrunn"), nynorsk "same" only as a noun.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..morphology import Token
-from .health import LexiconRecognizer
+from .health import LexiconRecognizer, Span
 
 #: "faglig bakgrunn fra Polen" is an education, not an ethnic origin.
 NOT_ORIGIN = frozenset(
     "faglig fagleg yrkesfaglig yrkesfagleg utdanningsmessig akademisk profesjonell teknisk militær "
     "arbeidserfaring utdanning utdanninga utdanningen erfaring erfaringa erfaringen yrkeserfaring".split()
 )
+
+
+GENDER = {"han": "m", "hun": "f", "ho": "f"}
+PARTNER = {
+    **dict.fromkeys("mannen ektemannen ektemann ektemaken mann".split(), "m"),
+    **dict.fromkeys("kona kone konen kona hustru hustruen kvinne dame".split(), "f"),
+}
+DEFINITE = frozenset("mannen ektemannen kona konen hustruen".split())
+POSSESSIVE = {"hans": "m", "hennes": "f", "hennar": "f"}
+REFLEXIVE = frozenset({"sin", "si"})
+GENERIC = frozenset({"mann", "kvinne", "dame"})  # only "gift/samboer med en mann"
+TOGETHER = frozenset({"gift", "samboer", "sambuar", "sammen", "saman", "forlovet", "forlova"})
 
 
 class SpecialCategoryRecognizer(LexiconRecognizer):
@@ -42,7 +56,45 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
         if tag == "special-category.ethnicity" and i > 0 and tokens[i - 1].lower in NOT_ORIGIN:
             return False
+        if tokens[i].lower.startswith(("utenlandsk", "utanlandsk")) and tokens[j - 1].lower.startswith("statsborg"):
+            return False  # "utenlandsk statsborger" is a citizenship, not an origin
         return True
+
+    def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
+        """Sexual orientation through partner terms: a man's husband ("mannen hans", "Han og mannen",
+        "han er gift med en mann") or a woman's wife ("kona hennes", "Hun bor med kona si")."""
+        subject = None  # the first "han"/"hun"/"ho" of the sentence
+        for n, tok in enumerate(tokens):
+            low = tok.lower
+            if low in (".", "!", "?", "\n"):
+                subject = None
+                continue
+            if subject is None and low in GENDER:
+                subject = GENDER[low]
+                continue
+            partner = PARTNER.get(low)
+            if partner is None:
+                continue
+            nxt = tokens[n + 1].lower if n + 1 < len(tokens) else ""
+            prev = tokens[n - 1].lower if n else ""
+            prev2 = tokens[n - 2].lower if n > 1 else ""
+            start, end = tok.start, tok.end
+            same = False
+            if nxt in POSSESSIVE and POSSESSIVE[nxt] == partner:  # "mannen hans", "kona hennes"
+                same, end = True, tokens[n + 1].end
+            elif nxt in REFLEXIVE and subject == partner:  # "Hun bor med kona si"
+                same, end = True, tokens[n + 1].end
+            elif prev == "og" and GENDER.get(prev2) == partner and low in DEFINITE:  # "Han og mannen"
+                same = True
+            elif (
+                prev in ("en", "ein", "ei")
+                and subject == partner
+                and prev2 in ("med", "har", "hadde", "fått")
+                and (low not in GENERIC or (prev2 == "med" and n > 2 and tokens[n - 3].lower in TOGETHER))
+            ):
+                same, start = True, tokens[n - 1].start  # "gift med en mann", "har en ektemann"
+            if same:
+                yield start, end, "special-category.sexual-orientation", "mønster: partner av samme kjønn"
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
