@@ -24,7 +24,7 @@ NORNE = Path(__file__).resolve().parents[2] / "shared" / "data" / "norne"
 
 # F1 measured on the NorNE test files with the shipped model, the way the linter runs it (windows);
 # see ekspertrapport/models/README.md. The test allows a margin below these.
-MEASURED_F1 = {"bokmål": 0.806, "nynorsk": 0.712}
+MEASURED_F1 = {"bokmål": 0.806, "nynorsk": 0.713}
 MARGIN = 0.05
 
 

@@ -15,9 +15,10 @@ Text → candidate tokens → short windows → our NorNE-trained name model →
   window gives the same answer as the whole text at a fraction of the cost (a report has a few dozen
   candidates in 2 000 words). A window's answer depends only on its words, so answers are remembered
   (a report linted again, or the same phrase twice, costs no model time).
-* A lone given name from ``fornavn.txt`` mid-sentence ("snakket med Ola om dette") is a hit without
-  the model, and so is a given name first in a sentence before a capitalised word ("Vidar Sandberg
-  viste ...") when the model missed it.
+* A given name from ``fornavn.txt`` mid-sentence ("snakket med Ola om dette", "med Tor Erik,
+  lagersjef ...") is a hit without the model (no window is needed when it and the names after it are
+  all in our lists), and so is a given name first in a sentence before a capitalised word ("Vidar
+  Sandberg viste ...") when the model missed it.
 * Spans made only of non-name words are dropped, titles in front are trimmed, names do not run over a
   line break or a tab, and names allowed by the lint context (the parties and the expert: full name,
   given name, surname, genitive "Karis", initials "Kari N.") are dropped.
