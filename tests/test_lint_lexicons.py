@@ -660,3 +660,54 @@ def test_short_misspellings_need_an_unknown_word():
     assert lexicon.lookup("migrne") is not None
     for word in ("kraft", "angre", "astm"):  # Norwegian words, or shorter than five letters
         assert lexicon.lookup(word) is None
+
+
+# -- round 3 classes (lay symptoms, injuries, lab values, doses, treatments, substance use, special
+# categories, other public bodies) -----------------------------------------------------------------
+ROUND3_FLAG = [
+    ("Hun får ikke sove når det er mye på jobb.", "health.symptom"),
+    ("Han husker dårlegare enn før.", "health.symptom"),
+    ("Hun spiser nesten ingenting på vakt.", "health.symptom"),
+    ("Foten hovner opp etter lange dager.", "health.symptom"),
+    ("Han haltar etter arbeidsdagen.", "health.symptom"),
+    ("Hun har blå fingre i kulden.", "health.symptom"),
+    ("Han gråter hver morgen før jobb.", "health.symptom"),
+    ("Han fikk brudd på venstre håndledd.", "health.diagnosis"),
+    ("Prøvene viste lav TSH.", "health.symptom"),
+    ("Dosen ble redusert i mars.", "health.medication"),
+    ("Levaxin-dosen vart auka.", "health.medication"),
+    ("Hun får infusjoner hver måned.", "health.treatment"),
+    ("Han har fått forebyggende Botox-behandling.", "health.treatment"),
+    ("Hun ble lagt inn på akuttpsykiatrisk.", "health.treatment"),
+    ("Revmatologen har gitt henne ny behandling.", "health.treatment"),
+    ("Han drikker en del øl i helgene.", "health.substance"),
+    ("Hun røyker ti sigaretter om dagen.", "health.substance"),
+    ("Han har hatt tanker om å ta livet sitt.", "health.symptom"),
+    ("Han er opptatt av sin kristne tro.", "special-category.religion"),
+    ("Hun er hovedtillitsvalgt i Fellesforbundet.", "special-category.union"),
+    ("Hun er aktiv i Kristelig Folkeparti.", "special-category.politics"),
+    ("Statens vegvesen bør ikke inndra førerkortet.", "agency.directive"),
+    ("Sykehuset bør flytte timene hans.", "agency.directive"),
+    ("Det må sørges for at NAV gir ham AAP.", "agency.directive"),
+]
+ROUND3_PASS = [
+    "Han sov åtte timer i natt før møtet.",
+    "Ho vil kome raskare tilbake i full stilling.",
+    "Arbeidsgjevar har allereie kjøpt inn ny stol.",
+    "Hun må halde fram som kontaktlærer.",
+    "Hun har troen på at det går bra.",
+    "Støynivået i hallen er høyt.",
+    "Avdelingen bør flytte pulten hennes nærmere vinduet.",
+    "Hun må isolere seg fra støy for å konsentrere seg.",
+    "Fysioterapeuten har vurdert arbeidsplassen.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), ROUND3_FLAG)
+def test_round3_classes_flag(text, rule):
+    assert rule in _all(text)
+
+
+@pytest.mark.parametrize("text", ROUND3_PASS)
+def test_round3_classes_pass(text):
+    assert not _all(text) - {"identity"}

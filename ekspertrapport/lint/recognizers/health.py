@@ -245,6 +245,8 @@ class HealthRecognizer(LexiconRecognizer):
     #: muskel- og skjelettplager").
     GENERAL_CONTEXT = ("forebygg", "førebygg", "forebyggende", "førebyggjande")
 
+    RECEIVE_VERBS = frozenset("fått får fekk fikk tar tek bruker brukar gått går starta startet begynt".split())
+
     #: "personer med psykiske lidelser": a group of people (often the workplace's users), not a person.
     #: ("barn" is not here: "et barn med autisme" is usually the worker's own child.)
     GROUP_NOUNS = frozenset(
@@ -259,7 +261,12 @@ class HealthRecognizer(LexiconRecognizer):
         """Prevention talk, or a group of people: "personer med demens", "tar blodprøver av pasienter"."""
         before = tokens[max(0, i - 6) : i]
         if any(t.lower.startswith(self.GENERAL_CONTEXT) for t in before):
-            return True
+            # "har fått forebyggende Botox-behandling": a preventive treatment given to a person
+            personal = i >= 2 and tokens[i - 1].lower in ("forebyggende", "førebyggjande", "førebyggande") and any(
+                t.lower in self.RECEIVE_VERBS for t in tokens[max(0, i - 3) : i - 1]
+            )
+            if not personal:
+                return True
         if i >= 2 and tokens[i - 2].lower in self.GROUP_NOUNS and tokens[i - 1].lower in ("til", "på", "fra", "frå"):
             return True  # "kjører pasienter til røntgen"
         if any(before[k].lower in self.GROUP_NOUNS and before[k + 1].lower == "med" for k in range(len(before) - 1)):
@@ -398,14 +405,26 @@ class HealthRecognizer(LexiconRecognizer):
         "jobber som diabetessykepleier")."""
         starts = {s[0] for s in spans}
         for n, tok in enumerate(tokens):
-            if len(tok.lower) < 10 or tok.start in starts or not tok.lower.isalpha():
+            if len(tok.lower) < 7 or tok.start in starts or not tok.lower.isalpha():
                 continue
-            if not _condition_title(tok.lower):
+            if len(tok.lower) < 10 and not self._acting_specialist(tokens, n):
+                continue
+            if not _condition_title(tok.lower) and not self._acting_specialist(tokens, n):
                 continue
             prev = tokens[n - 1].lower if n else ""
             if prev in TITLE_COPULA or self._workplace(tokens, n, "health.treatment"):
                 continue
             yield tok.start, tok.end, "health.treatment", "mønster: behandler med tilstandsnavn"
+
+    def _acting_specialist(self, tokens: list[Token], n: int) -> bool:
+        """A specialist whose name reveals a kind of condition, acting on the worker: "hudlegen har gjeve
+        han lysbehandling", "Revmatologen mener ..." — not BHT roles (fysioterapeut, ergoterapeut)."""
+        lower = tokens[n].lower
+        if not lower.endswith(SPECIALIST_DEF) or lower.startswith(SPECIALIST_NOT) or n + 1 >= len(tokens):
+            return False
+        if tokens[n + 1].lower not in SPECIALIST_ACTS:
+            return False
+        return self.group.phrases.in_class("fagfelt", lower)
 
     def _treated_for(self, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         """A body part after a treatment: "hos kiropraktor for nakken", "fysioterapi mot skulderen"."""
@@ -517,6 +536,15 @@ class HealthRecognizer(LexiconRecognizer):
             return True
         return False
 
+
+#: Definite forms of specialists ("hudlegen", "revmatologen", "psykiateren") and the verbs of their acts.
+SPECIALIST_DEF = ("legen", "lækjaren", "logen", "iateren", "opeden", "urgen", "apeuten", "aten")
+SPECIALIST_NOT = ("fysioterapeut", "ergoterapeut", "bedrifts", "fastleg", "kommunelege", "arbeidsmedisin")
+SPECIALIST_ACTS = frozenset(
+    "har hadde gav ga gjev gir gjeve gitt meiner mener anbefalte anbefaler tilrår tilrådde sa seier sier "
+    "skriv skriver skreiv skrev fann fant oppdaga oppdaget vurderte konkluderte satte sette starta startet "
+    "henviste tilviste foreskrev".split()
+)
 
 #: Title heads of clinicians ("diabetes|sykepleier", "rus|konsulent", "demens|koordinator").
 TITLE_HEADS = ("sykepleier", "sjukepleiar", "sykepleiar", "konsulent", "koordinator", "terapeut", "spesialist")
