@@ -85,6 +85,16 @@ Stor arbeidsmengde og uklare roller i avdelingen over lang tid.
 Det anbefales å fordele oppgavene tydeligere og innføre faste samtaler.
 """
 
+#: The same report with a second measure on another track (annen-arbeidsgiver).
+TWO_TRACKS = MARKDOWN.replace("    spor: samme-arbeid\n---", """    spor: samme-arbeid
+  - hva: Prøve ut arbeid i en annen bedrift
+    ansvarlig: begge
+    frist: fra uke 23
+    oppfolging: Møte etter fire uker
+    spor: annen-arbeidsgiver
+---""")
+
+
 
 def skeleton(parties=PARTIES, sections=SECTIONS, measures=MEASURES, heading_style="Heading 2",
              guidance=True) -> docx.Document:

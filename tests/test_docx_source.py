@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docx_helpers import MARKDOWN, PARTIES, SECTIONS, body_paragraph, full_featured, save, skeleton
+from docx_helpers import MARKDOWN, PARTIES, SECTIONS, TWO_TRACKS, body_paragraph, full_featured, save, skeleton
 from ekspertrapport.document import READERS, document_from_path
 from ekspertrapport.errors import EkspertrapportError, ReportError
 from ekspertrapport.source import load_report
@@ -250,19 +250,12 @@ def test_same_model_objects_as_markdown(tmp_path: Path) -> None:
 
 def test_word_file_rendered_by_the_tool_reads_back(tmp_path: Path) -> None:
     render = pytest.importorskip("ekspertrapport.render")
-    markdown = MARKDOWN.replace("    spor: samme-arbeid\n---", """    spor: samme-arbeid
-  - hva: Prøve ut arbeid i en annen bedrift
-    ansvarlig: begge
-    frist: fra uke 23
-    oppfolging: Møte etter fire uker
-    spor: annen-arbeidsgiver
----""")
-    report = parse_markdown(markdown).report
+    report = parse_markdown(TWO_TRACKS).report
     read = load_report(render.render_docx(report, tmp_path / "rendret.docx"))
     assert read.meta == report.meta
     assert [(s.key, s.body) for s in read.sections] == [(s.key, s.body) for s in report.sections]
     # ... and in nynorsk, whose labels differ («Nærmaste leiar», «Timar brukte»)
-    nynorsk = parse_markdown(markdown.replace("malform: nb", "malform: nn")).report
+    nynorsk = parse_markdown(TWO_TRACKS.replace("malform: nb", "malform: nn")).report
     read = load_report(render.render_docx(nynorsk, tmp_path / "rendret-nn.docx"))
     assert read.meta == nynorsk.meta
 

@@ -9,7 +9,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from docx_helpers import MARKDOWN
+from docx_helpers import MARKDOWN, TWO_TRACKS
 from ekspertrapport.document import READERS, document_from_path
 from ekspertrapport.errors import EkspertrapportError
 from ekspertrapport.source import pdf as pdf_source
@@ -153,13 +153,6 @@ def test_pdf_cannot_be_a_report_source(tmp_path: Path) -> None:
         load_report(make_pdf(tmp_path / "r.pdf"))
 
 
-TWO_TRACKS = MARKDOWN.replace("    spor: samme-arbeid\n---", """    spor: samme-arbeid
-  - hva: Prøve ut arbeid i en annen bedrift
-    ansvarlig: begge
-    frist: fra uke 23
-    oppfolging: Møte etter fire uker
-    spor: annen-arbeidsgiver
----""")
 
 
 def test_rendered_pdf_with_two_tracks_and_wrapped_cells(tmp_path: Path) -> None:

@@ -81,6 +81,13 @@ def spor_words() -> dict[str, Spor]:
         words.update({normalise_heading(texts(malform).spor(value)): value for value in Spor})
     return words
 
+
+#: Measure columns with a fixed set of values: (words → value, column label, what to write instead).
+_CHOICE_CELLS = {
+    "ansvarlig": (ansvarlig_words, "Ansvarlig", "Arbeidsgiver, Arbeidstaker, Begge eller Annen"),
+    "spor": (spor_words, "Spor", "Samme arbeid, Annet arbeid samme arbeidsgiver eller Annen arbeidsgiver"),
+}
+
 _PLACEHOLDER_RE = re.compile(r"^\s*\[[^\[\]]*\]\s*$", re.DOTALL)
 _DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _ANY_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2}"
@@ -238,18 +245,11 @@ def read_measures(rows: list[list[Cell]]) -> list[MeasureRow]:
             if not text:
                 continue
             where = f"{measure.where} ({MEASURE_LABELS[name]})"
-            if name == "ansvarlig":
-                value = ansvarlig_words().get(normalise_heading(text))
+            if name in _CHOICE_CELLS:
+                words, label, allowed = _CHOICE_CELLS[name]
+                value = words().get(normalise_heading(text))
                 if value is None:
-                    measure.problems.append((name, where, f"«{text}» er ikke en gyldig verdi for Ansvarlig; "
-                                             "skriv Arbeidsgiver, Arbeidstaker, Begge eller Annen"))
-                    continue
-                measure.values[name] = value.value
-            elif name == "spor":
-                value = spor_words().get(normalise_heading(text))
-                if value is None:
-                    measure.problems.append((name, where, f"«{text}» er ikke en gyldig verdi for Spor; skriv "
-                                             "Samme arbeid, Annet arbeid samme arbeidsgiver eller Annen arbeidsgiver"))
+                    measure.problems.append((name, where, f"«{text}» er ikke en gyldig verdi for {label}; skriv {allowed}"))
                     continue
                 measure.values[name] = value.value
             elif name == "frist":

@@ -228,20 +228,21 @@ def _block_items(container):
             yield from _block_items(child)
 
 
-def _rows(tbl):
-    for child in tbl:
-        if child.tag == W_TR:
+def _children(element, tag):
+    """Children with ``tag``, looking through content controls (w:sdt) that wrap them."""
+    for child in element:
+        if child.tag == tag:
             yield child
         elif child.tag == W_SDT and child.find(W_SDTCONTENT) is not None:
-            yield from _rows(child.find(W_SDTCONTENT))
+            yield from _children(child.find(W_SDTCONTENT), tag)
+
+
+def _rows(tbl):
+    return _children(tbl, W_TR)
 
 
 def _cells(tr):
-    for child in tr:
-        if child.tag == W_TC:
-            yield child
-        elif child.tag == W_SDT and child.find(W_SDTCONTENT) is not None:
-            yield from _cells(child.find(W_SDTCONTENT))
+    return _children(tr, W_TC)
 
 
 def _paragraphs(container):
