@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docx_helpers import MARKDOWN, PARTIES, SECTIONS, TWO_TRACKS, body_paragraph, full_featured, save, skeleton
+from docx_helpers import MARKDOWN, MEASURES, PARTIES, SECTIONS, TWO_TRACKS, body_paragraph, full_featured, save, skeleton
 from ekspertrapport.document import READERS, document_from_path
 from ekspertrapport.errors import EkspertrapportError, ReportError
 from ekspertrapport.source import load_report
@@ -424,3 +424,20 @@ def test_table_in_a_section_is_read_as_a_table(tmp_path: Path) -> None:
     assert cells == [["Oppgave", "Andel"], ["Plukk | kontroll", "60 %"], ["Varemottak", "- 25 %"]]
     assert [b.text for b in blocks if not isinstance(b, Table)] == [
         "Vi hadde tre møter og en arbeidsplassvurdering.", "Arbeidstaker prøvde ut nye oppgaver i to uker."]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (1, "Sjefen", "«Sjefen» er ikke en gyldig verdi for Ansvarlig; skriv Arbeidsgiver, Arbeidstaker, Begge eller Annen"),
+        (4, "Hjemme", "«Hjemme» er ikke en gyldig verdi for Spor; skriv Samme arbeid, Annet arbeid samme arbeidsgiver "
+                      "eller Annen arbeidsgiver"),
+    ],
+)
+def test_invalid_choice_in_the_measures_table_names_the_column_and_the_allowed_values(tmp_path, column, value, expected):
+    row = list(MEASURES[0])
+    row[column] = value
+    path = save(skeleton(measures=[tuple(row)]), tmp_path / "rapport.docx")
+    with pytest.raises(ReportError) as info:
+        load_report(path)
+    assert expected in info.value.message
