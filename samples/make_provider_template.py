@@ -152,16 +152,18 @@ def _measures_table(doc) -> None:
     table = doc.add_table(rows=4, cols=5)
     table.style = doc.styles["Table Grid"]
     header = ["{{ tiltak_kolonner.tiltak }}", "{{ tiltak_kolonner.ansvarlig }}", "{{ tiltak_kolonner.frist }}",
-              "{{ tiltak_kolonner.oppfolging }}", "Spor"]
+              "{{ tiltak_kolonner.oppfolging }}", "{{ tekst.col_spor }}"]
     for cell, text in zip(table.rows[0].cells, header):
         _shade(cell, "0B5E6B")
         _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 9.5, RGBColor(0xFF, 0xFF, 0xFF), True)
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    header_row.append(OxmlElement("w:tblHeader"))  # repeat the header on every page the table spans
     table.rows[1].cells[0].text = "{%tr for t in tiltak %}"
     for cell, text in zip(table.rows[2].cells, ["{{ t.hva }}", "{{ t.ansvarlig }}", "{{ t.frist }}",
                                                  "{{ t.oppfolging }}", "{{ t.spor }}"]):
-        cell.text = text
+        _font(cell.paragraphs[0].add_run(text), BODY_FONT, 9.5)  # smaller than the body: five columns
     table.rows[3].cells[0].text = "{%tr endfor %}"
-    _widths(table, [5.2, 2.9, 2.7, 3.3, 2.9])
+    _widths(table, [5.0, 2.6, 2.3, 4.1, 3.0])
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("{{ ingen_tiltak }} {{ ingen_tiltak_begrunnelse }}")
     doc.add_paragraph("{%p endif %}")
@@ -180,13 +182,13 @@ def build(out: Path) -> Path:
 
     doc.add_paragraph("{{ tittel }}", style="Title")
     _label_table(doc, [
-        ("Arbeidsgiver", "{{ arbeidsgiver.navn }} (org.nr. {{ arbeidsgiver.orgnr }})"),
-        ("Nærmeste leder", "{{ arbeidsgiver.leder }}"),
-        ("Arbeidstaker", "{{ arbeidstaker.navn }}, {{ arbeidstaker.stilling }}"),
-        ("Ekspert", "{{ ekspert.navn }}, {{ ekspert.kompetanse }}"),
-        ("Periode", "{{ periode.fra }} – {{ periode.til }}"),
-        ("NAV-referanse", "{{ nav_referanse }}"),
-        ("Ressursbruk", "{{ ressursbruk.timer }} timer, {{ ressursbruk.kostnad }}"),
+        ("{{ tekst.label_arbeidsgiver }}", "{{ arbeidsgiver.navn }} (org.nr. {{ arbeidsgiver.orgnr }})"),
+        ("{{ tekst.label_leder }}", "{{ arbeidsgiver.leder }}"),
+        ("{{ tekst.label_arbeidstaker }}", "{{ arbeidstaker.navn }}, {{ arbeidstaker.stilling }}"),
+        ("{{ tekst.label_ekspert }}", "{{ ekspert.navn }}, {{ ekspert.kompetanse }}"),
+        ("{{ tekst.label_periode }}", "{{ periode.fra }} – {{ periode.til }}"),
+        ("{{ tekst.label_nav_referanse }}", "{{ nav_referanse }}"),
+        ("{{ tekst.label_ressursbruk }}", "{{ tekst.label_timer }}: {{ ressursbruk.timer }}, {{ ressursbruk.kostnad }}"),
     ])
     note = doc.add_paragraph()
     _font(note.add_run("{{ mottakere }}"), BODY_FONT, 9.5, RGBColor(0x55, 0x62, 0x68))
@@ -206,7 +208,7 @@ def build(out: Path) -> Path:
     doc.add_paragraph("{{ godkjenning.av }}, {{ godkjenning.dato }} ({{ godkjenning.metode }})")
     doc.add_paragraph("{%p endif %}")
 
-    closing = doc.add_paragraph("Med vennlig hilsen")
+    closing = doc.add_paragraph("{{ tekst.closing }}")
     closing.paragraph_format.space_before = Pt(18)
     signature = doc.add_paragraph()
     _font(signature.add_run("{{ ekspert.navn }}"), HEADING_FONT, 10.5, FJORD, True)
