@@ -438,6 +438,8 @@ class PhraseMatcher:
         self._specs: list[Spec] = []  # keeps the specs (and so their ids) alive
         #: "+head" lines of class files: compounds <condition modifier>+<head> are members too
         self.class_heads: dict[str, tuple[str, ...]] = {}
+        #: "-ending" lines of class files: any word with that ending is a member ("-forbundet")
+        self.class_endings: dict[str, tuple[str, ...]] = {}
         self.compound_member = None  # callable(modifier) -> bool, set by load_group
 
     def add(self, tag: str, pattern: str) -> None:
@@ -494,6 +496,9 @@ class PhraseMatcher:
     def in_class(self, name: str, lower: str) -> bool:
         members = self.classes[name]
         if any(s in members for s in stems(lower)):
+            return True
+        endings = self.class_endings.get(name)
+        if endings and any(s.endswith(endings) and len(s) >= len(e) + 3 for s in stems(lower)[:3] for e in endings):
             return True
         heads = self.class_heads.get(name)
         return bool(heads) and self.compound_member is not None and self._compound_member(heads, lower)
@@ -590,8 +595,15 @@ def load_group(
     names = _list_dir(group)
     classes = {
         n[len("class_") : -len(".txt")]: {
-            v for e in read_lines(group, n) if not e.startswith("+") for v in variants(e.lower())
+            v for e in read_lines(group, n) if not e.startswith(("+", "-")) for v in variants(e.lower())
         }
+        for n in names
+        if n.startswith("class_")
+    }
+    class_endings = {
+        n[len("class_") : -len(".txt")]: tuple(
+            sorted({v for e in read_lines(group, n) if e.startswith("-") for v in variants(e[1:].lower())})
+        )
         for n in names
         if n.startswith("class_")
     }
@@ -605,6 +617,7 @@ def load_group(
     lexicon = Lexicon()
     phrases = PhraseMatcher(classes)
     phrases.class_heads = {k: v for k, v in class_heads.items() if v}
+    phrases.class_endings = {k: v for k, v in class_endings.items() if v}
 
     def _condition_modifier(mod: str) -> bool:
         hit = lexicon._modifier(mod)

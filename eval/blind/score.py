@@ -1,0 +1,81 @@
+"""Score the linter on any of the blind sets, built straight from ``src/<name>.txt``.
+
+    /work/venv/bin/python eval/blind/score.py blind-d            # scores only
+    /work/venv/bin/python eval/blind/score.py r4a r4b --errors   # scores and errors (tuning sets only)
+    /work/venv/bin/python eval/blind/score.py r4a --write        # also (re)write r4a.jsonl
+
+Sets and their use:
+
+- ``blind-a``   first independent set; its errors drove tuning round 1.
+- ``blind-b``   HELD OUT: never tuned on. Scores only.
+- ``blind-c``   independent; its errors drove tuning round 3.
+- ``r4a``, ``r4b`` round-4 tuning sets (long-tail vocabulary; nynorsk, third persons, services).
+- ``blind-d``   HELD OUT: written for round 4 by a writer who never saw the lexicon; scored once the
+                round was finished. Scores only.
+
+``--errors`` is refused for the held-out sets, so their individual errors are never seen.
+Same matching as ``run_blind.py``: a finding matches a gold span of the same category when the
+character ranges overlap; precision counts findings, recall counts gold spans.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE))
+from build import build  # noqa: E402
+from run_blind import CATS, evaluate, table  # noqa: E402
+
+HELD_OUT = frozenset({"blind-b", "blind-d"})
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("names", nargs="+")
+    ap.add_argument("--errors", action="store_true", help="list false negatives and positives")
+    ap.add_argument("--write", action="store_true", help="write <name>.jsonl next to the source")
+    args = ap.parse_args()
+    if args.errors and HELD_OUT.intersection(args.names):
+        print(f"--errors is not allowed for held-out sets: {', '.join(sorted(HELD_OUT & set(args.names)))}",
+              file=sys.stderr)
+        return 2
+    from ekspertrapport.lint import Linter
+
+    linter = Linter()
+    for name in args.names:
+        recs = build(name)
+        if args.write:
+            with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+                for r in recs:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        res = evaluate(recs, linter)
+        table(name, recs, res)
+        negids = {r["id"] for r in recs if not r["spans"]}
+        hit = {fp[0] for fp in res[5] if fp[0] in negids}
+        print(f"hard-negative sentences with >=1 finding: {len(hit)}/{len(negids)}")
+        for mf in ("nb", "nn"):
+            sub = [r for r in recs if r["malform"] == mf]
+            if not sub:
+                continue
+            tp_p, n_p, tp_g, n_g, _, _ = evaluate(sub, linter)
+            hp, hg = n_p["health"], n_g["health"]
+            print(f"  {mf}: {len(sub)} sentences, health P={tp_p['health'] / hp if hp else float('nan'):.3f} "
+                  f"R={tp_g['health'] / hg if hg else float('nan'):.3f}")
+        if not args.errors:
+            continue
+        _, _, _, _, fns, fps = res
+        print(f"\n== {name} false negatives (id, category, gold text, [overlapping findings of other categories])")
+        for i, c, t, s, other in sorted(fns, key=lambda x: (x[1], x[0])):
+            print(f"FN {i} {c:16} «{t}»{'  other=' + ','.join(other) if other else ''}\n     {s}")
+        print(f"\n== {name} false positives (id, rule, flagged text, [gold categories overlapping])")
+        for i, c, rule, t, s, other in sorted(fps, key=lambda x: (x[1], x[0])):
+            print(f"FP {i} {rule:28} «{t}»{'  gold=' + ','.join(other) if other else ''}\n     {s}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
