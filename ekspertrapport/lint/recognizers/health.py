@@ -223,10 +223,12 @@ class HealthRecognizer(LexiconRecognizer):
     FUZZY = True
     WORD_FILES = {
         "diagnoses.txt": "health.diagnosis",
+        "diagnoses_extended.txt": "health.diagnosis",
         "symptoms.txt": "health.symptom",
         "examinations.txt": "health.examination",
         "treatments.txt": "health.treatment",
         "medications.txt": "health.medication",
+        "medications_extended.txt": "health.medication",
         "reproductive.txt": "health.reproductive",
         "substance.txt": "health.substance",
     }
