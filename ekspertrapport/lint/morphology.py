@@ -138,6 +138,7 @@ def deletions(word: str) -> set[str]:
 # -- lexicon ------------------------------------------------------------------------------------
 
 FUZZY_MIN = 7  # entries and words at least this long tolerate one edit (health lexicon only)
+FUZZY_FIRST_LETTER = 9  # words this long need only their first letter to agree with the entry
 FUZZY_SHORT = 5  # shorter entries (5-6 letters) tolerate one edit in a word that is no Norwegian word
 LINKS = ("", "s", "e", "-")
 
@@ -342,13 +343,15 @@ class Lexicon:
     def _fuzzy(self, lower: str, short: bool = False) -> Hit | None:
         """An entry at Damerau distance 1: a letter missing, extra, substituted or two swapped
         ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree
-        (``short``: 5-6 letter entries, or a 6-letter word for a 7-letter entry; the first letter)."""
+        (the first letter only: 5-6 letter entries (``short``), a 6-letter word for a 7-letter entry, and
+        words of :data:`FUZZY_FIRST_LETTER` letters or more, "dipresjon")."""
         indexes = (self.fuzzy, self.fuzzy_short) if short else (self.fuzzy,)
         for key in (lower, *deletions(lower)):
             for entry in (e for index in indexes for e in index.get(key, ())):
                 if short and len(entry) > FUZZY_MIN:
                     continue
-                n = 1 if short and len(entry) < FUZZY_MIN else 2
+                # one agreeing letter for short entries and for long words ("dipresjon"), else two
+                n = 1 if (short and len(entry) < FUZZY_MIN) or len(lower) >= FUZZY_FIRST_LETTER else 2
                 if entry[:n] == lower[:n] and entry != lower and damerau1(lower, entry):
                     hit = self.words[entry]
                     return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")

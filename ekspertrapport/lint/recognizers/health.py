@@ -182,8 +182,9 @@ CODE_CONTEXT_RE = re.compile(
 )
 #: "P02 på sykmeldingen", "L03 i legeerklæringa": the document after the code.
 CODE_AFTER_RE = re.compile(
-    r"^\W+(?:\w+\W+){0,2}?(?:på|i|frå|fra)\s+(?:\w+\s+)?(?:sykmelding\w*|sykemelding\w*|sjukmelding\w*|"
-    r"legeerklæring\w*|erklæring\w*|henvisning\w*|tilvising\w*|epikrise\w*)",
+    r"^\W+(?:(?:\w+\W+){0,2}?(?:på|i|frå|fra)\s+(?:\w+\s+)?(?:sykmelding\w*|sykemelding\w*|sjukmelding\w*|"
+    r"legeerklæring\w*|erklæring\w*|henvisning\w*|tilvising\w*|epikrise\w*)"
+    r"|som\s+(?:\w+\s+)?(?:diagnose|diagnosekode|sjukmeldingsdiagnose|sykmeldingsdiagnose|årsak)\b)",  # "med P78 som diagnose"
     re.IGNORECASE,
 )
 BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogram|milligram)\b", re.IGNORECASE)
