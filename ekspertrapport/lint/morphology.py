@@ -289,7 +289,7 @@ class Lexicon:
                 if len(s) >= FUZZY_MIN and lower.startswith(s):
                     hit = self._fuzzy(s)
                     if hit is not None:
-                        return None if known_word(lower) else hit
+                        return None if known_word(lower) or known_word(s) else hit  # "poliklinikkane"
             # short words ("migrne", "asthma", "eksemm", "angts"): the uninflected word only, an entry of
             # five letters or more, the first letter agrees, and the word is no Norwegian word form
             if len(lower) <= FUZZY_MIN:
