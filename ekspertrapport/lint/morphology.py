@@ -182,6 +182,8 @@ class Lexicon:
         for v in {w for e in variants(entry.lower()) for w in (e, e.replace("-", ""))}:
             target.setdefault(v, Hit(tag, entry))
             if table == "words" and len(v) >= FUZZY_SHORT and v.isalpha():
+                if len(v) < FUZZY_MIN and tag.endswith("medication"):
+                    continue  # short brand names are arbitrary: "dimor" is one letter from nynorsk "difor"
                 index = self.fuzzy if len(v) >= FUZZY_MIN else self.fuzzy_short
                 for d in deletions(v) | {v}:
                     if v not in index.get(d, ()):

@@ -208,6 +208,17 @@ BRAND_BEFORE = frozenset(
 BRAND_WEAK_BEFORE = frozenset("satt sett begynt begynte starta startet byttet bytta sluttet slutta".split())
 BRAND_VERBS = frozenset("tar tek tok bruker brukar brukte fått får fekk fikk".split())
 BRAND_ADVERBS = frozenset("fast daglig dagleg dagligt kveldstid morgon morgen hver kvar".split())
+#: "om kvelden", "om natta": when a medicine is taken.
+BRAND_TIMES = frozenset("kvelden kvelden morgenen morgonen natta natten kveldane kveldene morgonane morgenene".split())
+#: "om natta": a time of day no software or tool is used at, so a cue even after "bruker".
+BRAND_NIGHT = frozenset("natta natten nettene nettane kveldane kveldene".split())
+#: "<medicine> og senere <Name>".
+BRAND_LIST_ADVERBS = frozenset("senere seinare så deretter etterpå også òg dessuten".split())
+#: "fått Zorblax fra fastlegen": who prescribed it.
+BRAND_PRESCRIBERS = frozenset(
+    "legen fastlegen lege fastlege psykiateren psykiater nevrologen revmatologen spesialisten sykehuset sjukehuset "
+    "legevakta legevakten lækjaren fastlækjaren".split()
+)
 #: "avdeling B12", "rom D3", "post A4": a place label, not a drug or a code.
 LABEL_RE = re.compile(r"[A-ZÆØÅ]\d{1,3}")
 LOCATION_NOUNS = frozenset(
@@ -448,6 +459,8 @@ class HealthRecognizer(LexiconRecognizer):
         "medisinen Zorblax", "tar Zorblax mot smertene", "resept på Zorblax". The word is capitalised,
         not first in its sentence, no Norwegian word and no acronym."""
         starts = {s[0]: s for s in spans}
+        #: ends of medication names so far, for lists ("fått Postafen og senere Zofran fra fastlegen")
+        medication_ends = {s[1] for s in spans if s[2] == "health.medication"}
         for n in range(1, len(tokens)):
             tok = tokens[n]
             word = tok.text
@@ -474,6 +487,7 @@ class HealthRecognizer(LexiconRecognizer):
                 and self._med_after(
                     tokens, n + 1, starts, strict=prev in ("bruker", "brukar", "brukte") or prev2 in BRAND_WEAK_BEFORE
                 )
+                or self._listed_after_medication(tokens, n, medication_ends)
             )
             if not cue:
                 continue
@@ -484,7 +498,16 @@ class HealthRecognizer(LexiconRecognizer):
                 continue  # "Rema-produkter", "Visma-opplæring"
             if known_word(lower) or _person_name(word) or _two_words(lower):
                 continue
+            medication_ends.add(tok.end)
             yield tok.start, tok.end, "health.medication", "mønster: preparatnavn i legemiddelkontekst"
+
+    @staticmethod
+    def _listed_after_medication(tokens: list[Token], n: int, medication_ends: set[int]) -> bool:
+        """The next name in a list of medicines: "<medicine> og (senere) <Name>", "<medicine>, <Name>"."""
+        k = n - 1
+        if tokens[k].lower in BRAND_LIST_ADVERBS:
+            k -= 1
+        return k >= 1 and tokens[k].lower in ("og", "eller", ",", "/") and tokens[k - 1].end in medication_ends
 
     @staticmethod
     def _med_after(tokens: list[Token], k: int, starts: dict, strict: bool = False) -> bool:
@@ -495,7 +518,15 @@ class HealthRecognizer(LexiconRecognizer):
             return False
         if words[:2] == ["ved", "behov"]:
             return True
-        if not strict and (words[0] in BRAND_ADVERBS or words[:2] in (["om", "kvelden"], ["om", "morgenen"])):
+        if words[0] == "om" and words[1:2] and words[1] in BRAND_NIGHT:
+            return True  # "startet med Zorblax om natta"
+        for i, t in enumerate(tokens[k : k + 6]):  # "fått Zorblax (og senere …) fra fastlegen"
+            if t.text in (".", "!", "?", ";"):
+                break
+            if t.lower in ("fra", "frå", "av", "hos", "hjå") and k + i + 1 < len(tokens):
+                if tokens[k + i + 1].lower in BRAND_PRESCRIBERS:
+                    return True
+        if not strict and (words[0] in BRAND_ADVERBS or (words[0] == "om" and words[1:2] and words[1] in BRAND_TIMES)):
             return True
         return words[0] in ("mot", "for") and len(words) > 1 and any(
             t.start in starts for t in tokens[k + 1 : k + 3]
