@@ -211,8 +211,27 @@ class AddressRecognizer(_Recognizer):
         self.ending_span = max(len(e) for e in street_endings)
         self.ending_tails = frozenset(e[-2:] for e in street_endings)
 
+    #: «bur i Nautneset 4»: a name and a house number right after a residence verb, with no street ending.
+    RESIDENCE_DIRECT = re.compile(
+        r"\b(?:bor|bur|bodde|budde|bosatt|busett)\s+(?:i|på)\s+"
+        r"([A-ZÆØÅ][\wæøåÆØÅ-]+(?:\s+[A-ZÆØÅ][\wæøåÆØÅ-]+)?\s+\d{1,4}[A-Za-z]?)\b"
+        r"(?![.,]?\d|\s*(?:km|kilometer|mil|m|meter|min|minutt\w*|time\w*|timar|dag\w*|uke\w*|veke\w*|år|"
+        r"måned\w*|månad\w*|mnd|prosent|%|gang\w*|gong\w*)\b)"  # «bor i Bergen 2 dager i uka»
+    )
+
     def analyze(self, text, entities, nlp_artifacts=None):
-        results = []
+        results = self._streets(text)
+        if "bo" in text or "bu" in text:
+            streets = [(r.start, r.end) for r in results]
+            for match in self.RESIDENCE_DIRECT.finditer(text):
+                if any(s < match.end(1) and match.start(1) < e for s, e in streets):
+                    continue  # the street pattern has it, with its letter and postcode
+                why = f"adresse etter «{text[match.start():match.start(1)].strip()}»"
+                results.append(_result(self, self.ENTITY, match.start(1), match.end(1), 0.85, why))
+        return results
+
+    def _streets(self, text: str) -> list:
+        results: list = []
         if not self._maybe_street(text):
             return results
         for match in self.street.finditer(text):
