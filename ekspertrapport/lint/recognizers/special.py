@@ -56,6 +56,8 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
         if tag == "special-category.ethnicity" and i > 0 and tokens[i - 1].lower in NOT_ORIGIN:
             return False
+        if tag == "special-category.criminal-record" and j - i == 1 and _prison_as_workplace(tokens, i):
+            return False
         if tokens[i].lower.startswith(("utenlandsk", "utanlandsk")) and tokens[j - 1].lower.startswith("statsborg"):
             return False  # "utenlandsk statsborger" is a citizenship, not an origin
         return True
@@ -95,6 +97,28 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
                 same, start = True, tokens[n - 1].start  # "gift med en mann", "har en ektemann"
             if same:
                 yield start, end, "special-category.sexual-orientation", "mønster: partner av samme kjønn"
+
+
+#: Words that make a bare "fengsel" a workplace: "fengselsbetjent ved Fjordby fengsel", "arbeidet i fengselet".
+PRISON_WORK = frozenset(
+    "jobber jobbar jobbet jobba arbeider arbeidar arbeidet arbeida ansatt ansett tilsett tilsette betjent betjentar "
+    "betjenter fengselsbetjent fengselsbetjenten miljøarbeider miljøarbeidar vikar vikarar vikarer leder leiar "
+    "sekretær lærer lærar kollega kollegaer kollegaene kolleger tjenestested tenestestad arbeidsplass arbeidsplassen "
+    "vakt vakter vaktene innsatte innsette".split()
+)
+
+
+def _prison_as_workplace(tokens: list[Token], i: int) -> bool:
+    """A bare "fengsel" in a sentence about the job: a work word within eight tokens before or after, or
+    the name of the prison ("Fjordby fengsel")."""
+    if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha():
+        return True
+    for tok in tokens[max(0, i - 8) : i + 9]:
+        if tok.text in (".", "!", "?"):
+            continue
+        if tok.lower in PRISON_WORK or tok.lower.endswith("betjent"):
+            return True
+    return False
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
