@@ -383,13 +383,45 @@ class HealthRecognizer(LexiconRecognizer):
         if n and LABEL_RE.fullmatch(tokens[n].text) and tokens[n - 1].lower in LOCATION_NOUNS:
             return False  # "avdeling B12", "rom D3": a label, not vitamin B12 or vitamin D
         return not (
-            self._general(tokens, n, n + 1) or self._workplace(tokens, n, tag) or self._crime(tokens, n, tag)
+            self._general(tokens, n, n + 1)
+            or self._workplace(tokens, n, tag)
+            or self._crime(tokens, n, tag)
+            or self._goods_or_vaccine(tokens, n, tag)
         )
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
         return not (
-            self._general(tokens, i, j) or self._workplace(tokens, i, tag, j) or self._crime(tokens, i, tag)
+            self._general(tokens, i, j)
+            or self._workplace(tokens, i, tag, j)
+            or self._crime(tokens, i, tag)
+            or self._goods_or_vaccine(tokens, i, tag)
         )
+
+    #: Verbs and nouns that make medicines and medical supplies goods of the job: "selger reseptfrie
+    #: legemidler som Paracet", "lagerfører sprøyter", "tilbereder cytostatika", "dele ut medisinar".
+    GOODS_CUES = frozenset(
+        "selger sel selge solgte seld lagerfører lagerfører lagerføre distribuerer distribuere tilbereder "
+        "tilbereier tilberede produserer produsere pakker pakkar pakke bestiller bestillar bestille leverer "
+        "leverar levere plukker plukkar plukke utleverer utleverar utlevere dele deler deler ekspederer "
+        "ekspedere sortiment sortimentet varer varene varer reseptfrie reseptfri forbruksmateriell hylla hyllene "
+        "lageret".split()
+    )
+    #: "vaksinasjon mot hepatitt B", "vaksine mot gulfeber": a requirement, not a disease.
+    VACCINE_CUES = frozenset(
+        "vaksine vaksinen vaksinar vaksiner vaksinasjon vaksinasjonen vaksinert vaksinering vaksinering "
+        "vaksinerte beskyttelse beskyttelsen vern".split()
+    )
+
+    def _goods_or_vaccine(self, tokens: list[Token], i: int, tag: str) -> bool:
+        if tag in ("health.medication", "health.treatment"):
+            for tok in reversed(tokens[max(0, i - 8) : i]):
+                if tok.text in (".", "!", "?", ";"):
+                    break
+                if tok.lower in self.GOODS_CUES:
+                    return True
+        if tag == "health.diagnosis" and i >= 2 and tokens[i - 1].lower == "mot":
+            return tokens[i - 2].lower in self.VACCINE_CUES or tokens[i - 2].lower.endswith("vaksine")
+        return False
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
