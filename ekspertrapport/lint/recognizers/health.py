@@ -210,6 +210,9 @@ BRAND_VERBS = frozenset("tar tek tok bruker brukar brukte fått får fekk fikk".
 BRAND_ADVERBS = frozenset("fast daglig dagleg dagligt kveldstid morgon morgen hver kvar".split())
 #: "om kvelden", "om natta": when a medicine is taken.
 BRAND_TIMES = frozenset("kvelden kvelden morgenen morgonen natta natten kveldane kveldene morgonane morgenene".split())
+#: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
+SYKE_DISEASES = ("omgangssyke", "omgangssjuke", "sjøsyke", "sjøsjuke", "høydesyke", "høgdesjuke", "reisesyke",
+                 "reisesjuke", "kyssesyke", "kyssesjuke", "sukkersyke", "sukkersjuke", "fallesyke", "fallesjuke")
 #: "om natta": a time of day no software or tool is used at, so a cue even after "bruker".
 BRAND_NIGHT = frozenset("natta natten nettene nettane kveldane kveldene".split())
 #: "<medicine> og senere <Name>".
@@ -378,7 +381,12 @@ class HealthRecognizer(LexiconRecognizer):
         return any(t.lower in self.CRIME_CUES for t in tokens[max(0, i - 4) : i - 1])
 
     def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
-        if n and tokens[n].lower.endswith(("syke", "sjuke")) and tokens[n - 1].lower in ("for", "av", "med", "blant"):
+        if (
+            n
+            and tokens[n].lower.endswith(("syke", "sjuke"))
+            and tokens[n - 1].lower in ("for", "av", "med", "blant")
+            and not tokens[n].lower.endswith(SYKE_DISEASES)
+        ):
             return False  # "ei avdeling for hjartesjuke": a group of patients
         if n and LABEL_RE.fullmatch(tokens[n].text) and tokens[n - 1].lower in LOCATION_NOUNS:
             return False  # "avdeling B12", "rom D3": a label, not vitamin B12 or vitamin D
