@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from itertools import compress
 from typing import ClassVar
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -26,7 +27,6 @@ LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
-_MISSING = object()
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -66,15 +66,10 @@ class LexiconRecognizer(EntityRecognizer):
         tokens = tokenize(text)
         group = self.group
         spans: list[Span] = []
-        lookup = group.lexicon.lookup
-        cache = group.lexicon._cache  # per-token results; lookup() fills it
-        for n, tok in enumerate(tokens):
-            hit = cache.get(tok.text, _MISSING)
-            if hit is _MISSING:
-                if not tok.text[:1].isalnum():
-                    continue
-                hit = lookup(tok.text)
-            if hit is not None and self.accept_token(tokens, n, hit.tag):
+        hits = group.lexicon.lookup_all(tokens.texts)
+        for n in compress(range(len(hits)), hits):  # the tokens with a hit
+            hit, tok = hits[n], tokens[n]
+            if self.accept_token(tokens, n, hit.tag):
                 spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
         for i, j, phrase in group.phrases.find(tokens):
             if self.accept_phrase(tokens, i, j, phrase.tag):
@@ -171,10 +166,11 @@ def join_close(text: str, spans: list[Span]) -> list[Span]:
 
 # -- health ---------------------------------------------------------------------------------------
 
-DOSE_RE = re.compile(
-    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|mikrogram|milligram|ml|IE)(?![\w])", re.IGNORECASE
-)
-CODE_RE = re.compile(r"(?<![\w-])([A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
+# DOSE_RE and CODE_RE are ``(?<![\w.,])\d+...`` and ``(?<![\w-])([A-Z])...`` with the lookbehind moved
+# after the first character: a pattern that begins with a character class lets the regex engine skip
+# ahead to candidates in C, instead of trying the lookbehind at every character (the same matches).
+DOSE_RE = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)?\s?(?i:mg|mcg|µg|mikrogram|milligram|ml|IE)(?![\w])")
+CODE_RE = re.compile(r"([A-Z])(?<![\w-][A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
 CODE_CONTEXT_RE = re.compile(
     r"(?:diagnos\w*|\w*kode\w*|kodet|icd[-\s]?1?0?|icpc[-\s]?2?|sykmeldt|sykemeldt|sjukmeld\w*|"
     r"legeerklæring\w*|tilstand\w*)\W+(?:\w+\W+){0,3}$",
