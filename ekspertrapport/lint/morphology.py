@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import functools
 import re
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, count, repeat
+from operator import itemgetter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -57,6 +58,32 @@ class TokenList(list):
         super().__init__(tokens)
         self.texts: list[str] = [t.text for t in self] if texts is None else texts
         self.lowers: list[str] = [t.lower for t in self] if lowers is None else lowers
+
+
+def token_texts(tokens: list[Token]) -> list[str]:
+    """The texts of the tokens (a :class:`TokenList` has them already)."""
+    texts = getattr(tokens, "texts", None)
+    return [t.text for t in tokens] if texts is None else texts
+
+
+def token_lowers(tokens: list[Token]) -> list[str]:
+    """The lower-cased forms of the tokens (a :class:`TokenList` has them already)."""
+    lowers = getattr(tokens, "lowers", None)
+    return [t.lower for t in tokens] if lowers is None else lowers
+
+
+def where(flags: Iterable[object]) -> Iterator[int]:
+    """The indices of the true flags: ``where(map(WORDS.__contains__, lowers))`` finds the tokens of a
+    text that are in WORDS without a Python step per token (the recognizers' scans look for rare words)."""
+    return compress(count(), flags)
+
+
+_FIRST = itemgetter(slice(0, 1))
+
+
+def capitalised(tokens: list[Token]) -> Iterator[int]:
+    """The indices of the tokens that begin with an upper-case letter (``text[:1].isupper()``)."""
+    return where(map(str.isupper, map(_FIRST, token_texts(tokens))))
 
 
 _last: tuple[str, TokenList] = ("", TokenList())  # the last call: the three recognizers share one tokenization
@@ -222,6 +249,12 @@ class Lexicon:
         self._word_lengths = sorted({len(w) for w in self.words if len(w) >= 4}, reverse=True)
         self._word_ends = {w[-3:] for w in self.words if len(w) >= 4}
         self._prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
+        #: The entries of the misspelling indexes by (first letters, length): two letters for the long
+        #: entries, one for the short ones (see :meth:`_fuzzy`).
+        self._fuzzy_groups: dict[tuple[str, int], list[str]] = {}
+        for index, letters in ((self.fuzzy, 2), (self.fuzzy_short, 1)):
+            for entry in sorted({e for entries in index.values() for e in entries}):
+                self._fuzzy_groups.setdefault((entry[:letters], len(entry)), []).append(entry)
         #: Every ending of ``suffix_rules``: one ``str.endswith`` tells whether any rule can apply.
         self._suffix_endings = tuple(ending for ending, _, _ in self.suffix_rules)
         #: Nothing can ever match (the agency group has phrases only): no token needs a lookup.
@@ -400,7 +433,35 @@ class Lexicon:
     def _fuzzy(self, lower: str, short: bool = False) -> Hit | None:
         """An entry at Damerau distance 1: a letter missing, extra, substituted or two swapped
         ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree
-        (``short``: 5-6 letter entries, or a 6-letter word for a 7-letter entry; the first letter)."""
+        (``short``: 5-6 letter entries, or a 6-letter word for a 7-letter entry; the first letter).
+
+        Most words have no such entry, and the few entries that could be one share the word's first
+        letters and differ in length by at most one (:attr:`_fuzzy_groups`), so they are checked
+        directly. The deletion index (:meth:`_fuzzy_first`) decides only between two or more.
+        """
+        groups, size = self._fuzzy_groups, len(lower)
+        found = []
+        for length in (size - 1, size, size + 1):
+            if length >= FUZZY_MIN:
+                if short and length > FUZZY_MIN:
+                    continue
+                entries = groups.get((lower[:2], length), ())
+            elif short:
+                entries = groups.get((lower[:1], length), ())
+            else:
+                continue
+            for entry in entries:
+                if entry != lower and damerau1(lower, entry):
+                    found.append(entry)
+        if not found:
+            return None
+        if len(found) > 1:
+            return self._fuzzy_first(lower, short)
+        hit = self.words[found[0]]
+        return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")
+
+    def _fuzzy_first(self, lower: str, short: bool = False) -> Hit | None:
+        """:meth:`_fuzzy` by the deletion index: the first entry found (SymSpell)."""
         indexes = (self.fuzzy, self.fuzzy_short) if short else (self.fuzzy,)
         for key in (lower, *deletions(lower)):
             for entry in (e for index in indexes for e in index.get(key, ())):
@@ -514,6 +575,7 @@ class PhraseMatcher:
         self._specs: list[Spec] = []  # keeps the specs (and so their ids) alive
         self._class_index: dict[str, tuple[str, ...]] | None = None  # member → its classes
         self._class_cache: dict[str, frozenset[str]] = {}
+        self._all_heads: tuple[str, ...] | None = None  # the heads of all classes (built on first use)
         #: "+head" lines of class files: compounds <condition modifier>+<head> are members too
         self.class_heads: dict[str, tuple[str, ...]] = {}
         self.compound_member = None  # callable(modifier) -> bool, set by load_group
@@ -542,6 +604,7 @@ class PhraseMatcher:
         self._pairs.clear()
         self._class_cache.clear()
         self._class_index = None
+        self._all_heads = None
 
     def candidates(self, lower: str) -> tuple[Phrase, ...]:
         """Phrases that may start at a token (cached per distinct word)."""
@@ -555,27 +618,30 @@ class PhraseMatcher:
         self._cache[lower] = found
         return found
 
-    def _candidates(self, lower: str) -> Iterator[Phrase]:
+    def _candidates(self, lower: str) -> list[Phrase]:
+        """The phrases whose first spec the word matches: by word or stem, by prefix, by class."""
+        found: list[Phrase] = []
         seen: set[int] = set()
+        by_word = self.by_word
         for s in stems(lower):
-            for p in self.by_word.get(s, ()):
+            for p in by_word.get(s, ()):
                 if id(p) not in seen and self._matches(p.specs[0], lower):
                     seen.add(id(p))
-                    yield p
+                    found.append(p)
         for length in self._prefix_lengths:
             for p in self.by_prefix.get(lower[:length], ()) if len(lower) >= length else ():
                 if id(p) not in seen:
                     seen.add(id(p))
-                    yield p
-        if not self.by_class:
-            return
-        classes = self._classes_of(lower)
-        for name, phrases in self.by_class.items():
-            if name in classes:
-                for p in phrases:
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        yield p
+                    found.append(p)
+        if self.by_class:
+            classes = self._classes_of(lower)
+            for name, phrases in self.by_class.items():
+                if name in classes:
+                    for p in phrases:
+                        if id(p) not in seen:
+                            seen.add(id(p))
+                            found.append(p)
+        return found
 
     def in_class(self, name: str, lower: str) -> bool:
         if name not in self.classes:
@@ -598,7 +664,7 @@ class PhraseMatcher:
         names: set[str] = set()
         for s in stems(lower):
             names.update(index.get(s, ()))
-        if self.compound_member is not None:
+        if self.compound_member is not None and self._may_be_compound(lower):
             for name, heads in self.class_heads.items():
                 if heads and name not in names and name in self.classes and self._compound_member(heads, lower):
                     names.add(name)
@@ -607,6 +673,17 @@ class PhraseMatcher:
             self._class_cache.clear()
         self._class_cache[lower] = found
         return found
+
+    def _may_be_compound(self, lower: str) -> bool:
+        """False when no stem :meth:`_compound_member` would try ends with any class head (one check
+        for all classes: most words end with none)."""
+        ends = self._all_heads
+        if ends is None:
+            ends = self._all_heads = tuple({h for heads in self.class_heads.values() for h in heads})
+        for s in stems(lower)[:5]:
+            if s.endswith(ends) and lower.startswith(s[:-1]):
+                return True
+        return False
 
     def _compound_member(self, heads: tuple[str, ...], lower: str) -> bool:
         """A compound of a condition word and a class head: "diabetes|sykepleier", "hjarte|poliklinikken"."""
@@ -691,20 +768,18 @@ class PhraseMatcher:
         key = (word, following)
         left = self._pairs.get(key)
         if left is None:
-            left = tuple(p for p in cands if self._may_follow(p, following))
+            kept = []
+            for phrase in cands:
+                if phrase.rest:  # ruled out when its second spec is required and does not match
+                    spec, memo = phrase.rest[0]
+                    if spec.kind != "not" and not spec.optional and not self._matches(spec, following, memo):
+                        continue
+                kept.append(phrase)
+            left = tuple(kept)
             if len(self._pairs) > _CANDIDATES_MAX:
                 self._pairs.clear()
             self._pairs[key] = left
         return left
-
-    def _may_follow(self, phrase: Phrase, following: str) -> bool:
-        """False when the phrase's second spec is required and the next token does not match it."""
-        if not phrase.rest:
-            return True
-        spec, memo = phrase.rest[0]
-        if spec.kind == "not" or spec.optional:
-            return True
-        return self._matches(spec, following, memo)
 
     def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, Phrase]]:
         """(first token index, end token index, phrase) for each match, longest per start (the first

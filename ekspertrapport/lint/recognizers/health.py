@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from ..morphology import Group, Token, load_group, tokenize
+from ..morphology import Group, Token, capitalised, load_group, token_lowers, tokenize, where
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
@@ -399,8 +399,13 @@ class HealthRecognizer(LexiconRecognizer):
         """A clinician named by a condition, on its own: "Diabetessykepleieren har gitt henne råd",
         "ruskonsulenten", "demenskoordinatoren" — not the worker's own title ("Hun er kreftsykepleier",
         "jobber som diabetessykepleier")."""
+        lowers = token_lowers(tokens)
+        likely = {w for w in set(lowers) if _title_like(w)}  # checked once per distinct word
+        if not likely:
+            return
         starts = {s[0] for s in spans}
-        for n, tok in enumerate(tokens):
+        for n in where(map(likely.__contains__, lowers)):
+            tok = tokens[n]
             if len(tok.lower) < 7 or tok.start in starts or not tok.lower.isalpha():
                 continue
             if len(tok.lower) < 10 and not self._acting_specialist(tokens, n):
@@ -428,8 +433,9 @@ class HealthRecognizer(LexiconRecognizer):
         if not ends:
             return
         in_class = self.group.phrases.in_class
-        for n in range(len(tokens) - 2):
-            if tokens[n].end in ends and tokens[n + 1].lower in ("for", "mot"):
+        for n1 in where(map(("for", "mot").__contains__, token_lowers(tokens))):
+            n = n1 - 1
+            if 0 <= n < len(tokens) - 2 and tokens[n].end in ends:
                 k = n + 2
                 if tokens[k].lower in ("den", "det", "dei", "de", "venstre", "høyre", "høgre", "begge") and k + 1 < len(tokens):
                     k += 1
@@ -441,7 +447,9 @@ class HealthRecognizer(LexiconRecognizer):
         "medisinen Zorblax", "tar Zorblax mot smertene", "resept på Zorblax". The word is capitalised,
         not first in its sentence, no Norwegian word and no acronym."""
         starts = {s[0]: s for s in spans}
-        for n in range(1, len(tokens)):
+        for n in capitalised(tokens):
+            if n == 0:
+                continue
             tok = tokens[n]
             word = tok.text
             if not (word[:1].isupper() and len(word) >= 4 and word.replace("-", "").isalpha()) or word.isupper():
@@ -550,6 +558,16 @@ TITLE_COPULA = frozenset(
     "er var vore vært blitt ble blei vart som utdannet utdanna jobber jobbar arbeider arbeidar ny erfaren "
     "erfaen dyktig fagansvarlig fagansvarleg".split()
 )
+
+
+_TITLE_LIKE_ENDS = TITLE_ENDS + SPECIALIST_DEF
+
+
+@functools.lru_cache(maxsize=20_000)
+def _title_like(lower: str) -> bool:
+    """A word that can be a clinician's title or a specialist at all (necessary for both): at least seven
+    letters, with a title's or a specialist's ending."""
+    return len(lower) >= 7 and lower.isalpha() and lower.endswith(_TITLE_LIKE_ENDS)
 
 
 @functools.lru_cache(maxsize=20_000)

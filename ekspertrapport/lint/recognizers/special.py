@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..morphology import Token
+from ..morphology import Token, token_lowers, where
 from .health import LexiconRecognizer, Span
 
 #: "faglig bakgrunn fra Polen" is an education, not an ethnic origin.
@@ -63,18 +63,11 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
     def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         """Sexual orientation through partner terms: a man's husband ("mannen hans", "Han og mannen",
         "han er gift med en mann") or a woman's wife ("kona hennes", "Hun bor med kona si")."""
-        subject = None  # the first "han"/"hun"/"ho" of the sentence
-        for n, tok in enumerate(tokens):
-            low = tok.lower
-            if low in (".", "!", "?", "\n"):
-                subject = None
-                continue
-            if subject is None and low in GENDER:
-                subject = GENDER[low]
-                continue
-            partner = PARTNER.get(low)
-            if partner is None:
-                continue
+        lowers = token_lowers(tokens)
+        for n in where(map(PARTNER.__contains__, lowers)):  # the partner words
+            tok, low = tokens[n], lowers[n]
+            partner = PARTNER[low]
+            subject = _subject(lowers, n)
             nxt = tokens[n + 1].lower if n + 1 < len(tokens) else ""
             prev = tokens[n - 1].lower if n else ""
             prev2 = tokens[n - 2].lower if n > 1 else ""
@@ -95,6 +88,20 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
                 same, start = True, tokens[n - 1].start  # "gift med en mann", "har en ektemann"
             if same:
                 yield start, end, "special-category.sexual-orientation", "mønster: partner av samme kjønn"
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
+
+
+def _subject(lowers: list[str], n: int) -> str | None:
+    """The gender of the first "han"/"hun"/"ho" of the sentence before token ``n``, or None."""
+    start = n
+    while start and lowers[start - 1] not in SENTENCE_ENDS:
+        start -= 1
+    for low in lowers[start:n]:
+        if low in GENDER:
+            return GENDER[low]
+    return None
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
