@@ -124,7 +124,7 @@ SUFFIXES = (
 _MIN_STEM = 2
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=100_000)
 def stems(word: str) -> tuple[str, ...]:
     """Candidate base forms of a lower-cased word, the word itself first."""
     out = [word]
@@ -550,7 +550,9 @@ class Phrase:
 
 _CANDIDATES_MAX = 100_000  # distinct words whose candidate phrases are remembered
 _MEMO_MAX = 200_000  # (spec, word) matches remembered
-_CLASSES_MAX = 100_000  # distinct words whose classes are remembered
+_PAIRS_MAX = 50_000  # pairs of words whose surviving candidates are remembered
+_CLASSES_MAX = 20_000  # distinct words whose classes are remembered
+_NO_CLASSES: frozenset[str] = frozenset()
 
 
 class PhraseMatcher:
@@ -668,7 +670,7 @@ class PhraseMatcher:
             for name, heads in self.class_heads.items():
                 if heads and name not in names and name in self.classes and self._compound_member(heads, lower):
                     names.add(name)
-        found = frozenset(names)
+        found = frozenset(names) if names else _NO_CLASSES  # (most words: one shared empty set)
         if len(self._class_cache) > _CLASSES_MAX:
             self._class_cache.clear()
         self._class_cache[lower] = found
@@ -776,7 +778,7 @@ class PhraseMatcher:
                         continue
                 kept.append(phrase)
             left = tuple(kept)
-            if len(self._pairs) > _CANDIDATES_MAX:
+            if len(self._pairs) > _PAIRS_MAX:
                 self._pairs.clear()
             self._pairs[key] = left
         return left
