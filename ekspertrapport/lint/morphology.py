@@ -122,13 +122,17 @@ SUFFIXES = (
     "ne", "er", "ar", "en", "et", "te", "de", "es", "st", "ta", "a", "e", "r", "t", "s", "i",
 )
 _MIN_STEM = 2
+#: SUFFIXES by their last letter, in their order: a word is tried only with the endings it can have.
+_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(s for s in SUFFIXES if s[-1] == last) for last in {s[-1] for s in SUFFIXES}
+}
 
 
 @functools.lru_cache(maxsize=100_000)
 def stems(word: str) -> tuple[str, ...]:
     """Candidate base forms of a lower-cased word, the word itself first."""
     out = [word]
-    for suffix in SUFFIXES:
+    for suffix in _SUFFIXES_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             stem = word[: -len(suffix)]
             out.append(stem)
@@ -476,16 +480,18 @@ class Lexicon:
 
 def damerau1(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by exactly one insertion, deletion, substitution or swap."""
-    if a == b or abs(len(a) - len(b)) > 1:
+    size_a, size_b = len(a), len(b)
+    if a == b or size_a - size_b > 1 or size_b - size_a > 1:
         return False
+    shorter = size_a if size_a < size_b else size_b
     i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
+    while i < shorter and a[i] == b[i]:
         i += 1
-    if len(a) == len(b):
+    if size_a == size_b:
         if a[i + 1 :] == b[i + 1 :]:
             return True
-        return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    if len(a) > len(b):
+        return i + 1 < size_a and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if size_a > size_b:
         return a[i + 1 :] == b[i:]
     return a[i:] == b[i + 1 :]
 
@@ -736,7 +742,12 @@ class PhraseMatcher:
             if i < len(words) and words[i] in spec.words:
                 return None
             return self._match_from(rest, k + 1, words, i)
-        if i < len(words) and self._matches(spec, words[i], memo):
+        match = False
+        if i < len(words):
+            match = memo.get(words[i])
+            if match is None:
+                match = self._remember(memo, words[i], self._matches_uncached(spec, words[i]))
+        if match:
             end = self._match_from(rest, k + 1, words, i + 1)
             if end is not None:
                 return end
