@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import compress
+from operator import itemgetter
 from typing import ClassVar
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -27,6 +29,7 @@ LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
+_START = itemgetter(0)  # a Token's start
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -324,10 +327,11 @@ class HealthRecognizer(LexiconRecognizer):
 
     def _tired_ok(self, tokens: list[Token], span: Span, health_starts: list[int] = ()) -> bool:
         start, end = span[0], span[1]
-        words = [t for t in tokens if start <= t.start < end]
+        first, after_end = bisect_left(tokens, start, key=_START), bisect_left(tokens, end, key=_START)
+        words = tokens[first:after_end]  # the tokens that start in the span (tokens are in text order)
         if any(t.lower in self.STRONG for t in words):
             return True
-        following = [t for t in tokens if t.start >= end][:4]
+        following = tokens[after_end : after_end + 4]
         after = [t.lower for t in following]
         if len(after) >= 2 and after[0] == "av" and after[1] in self.CAUSE_OK:  # "blir trøytt av medisinen"
             return True
