@@ -72,7 +72,6 @@ class LemmaTable:
                 self._memory = _read_table(raw)
                 return
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self._db.execute("PRAGMA mmap_size=67108864")  # pages read from the OS cache without copies
         try:
             self._db.execute(_LOOKUP_SQL, ("[]",)).fetchall()
         except sqlite3.OperationalError:  # an SQLite built without JSON functions
