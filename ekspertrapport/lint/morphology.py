@@ -218,8 +218,8 @@ class Lexicon:
     heads: dict[str, Hit] = field(default_factory=dict)  # compound heads ("plage", "smerte", "skade")
     modifiers: dict[str, Hit] = field(default_factory=dict)  # compound modifiers ("hofte", "søvn")
     exceptions: set[str] = field(default_factory=set)  # never a hit (forms and stems)
-    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # deletion → entries (long entries)
-    fuzzy_short: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the same for 5-6 letter entries
+    fuzzy: dict[str, int] = field(default_factory=dict)  # entries of 7+ letters → the order they came in
+    fuzzy_short: dict[str, int] = field(default_factory=dict)  # the same for 5-6 letter entries
     use_fuzzy: bool = True
     exception_suffixes: tuple[str, ...] = ()  # "-krefter": "naturkrefter" is not "kreft"
     open_heads: set[str] = field(default_factory=set)  # heads that take any modifier ("gruppe|terapi")
@@ -242,9 +242,7 @@ class Lexicon:
             target.setdefault(v, Hit(tag, entry))
             if table == "words" and len(v) >= FUZZY_SHORT and v.isalpha():
                 index = self.fuzzy if len(v) >= FUZZY_MIN else self.fuzzy_short
-                for d in deletions(v) | {v}:
-                    if v not in index.get(d, ()):
-                        index[d] = (*index.get(d, ()), v)
+                index.setdefault(v, len(self.fuzzy) + len(self.fuzzy_short))
 
     def finish(self) -> None:
         """Index the entries for lookups; call after the last :meth:`add` (and after filling the other tables)."""
@@ -253,11 +251,11 @@ class Lexicon:
         self._word_lengths = sorted({len(w) for w in self.words if len(w) >= 4}, reverse=True)
         self._word_ends = {w[-3:] for w in self.words if len(w) >= 4}
         self._prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
-        #: The entries of the misspelling indexes by (first letters, length): two letters for the long
+        #: The entries that tolerate a misspelling, by (first letters, length): two letters for the long
         #: entries, one for the short ones (see :meth:`_fuzzy`).
         self._fuzzy_groups: dict[tuple[str, int], list[str]] = {}
         for index, letters in ((self.fuzzy, 2), (self.fuzzy_short, 1)):
-            for entry in sorted({e for entries in index.values() for e in entries}):
+            for entry in index:
                 self._fuzzy_groups.setdefault((entry[:letters], len(entry)), []).append(entry)
         #: Every ending of ``suffix_rules``: one ``str.endswith`` tells whether any rule can apply.
         self._suffix_endings = tuple(ending for ending, _, _ in self.suffix_rules)
@@ -439,9 +437,9 @@ class Lexicon:
         ("fibromalgi", "fibromyyalgi", "epelepsi", "fibromylagi"). The first two letters must agree
         (``short``: 5-6 letter entries, or a 6-letter word for a 7-letter entry; the first letter).
 
-        Most words have no such entry, and the few entries that could be one share the word's first
-        letters and differ in length by at most one (:attr:`_fuzzy_groups`), so they are checked
-        directly. The deletion index (:meth:`_fuzzy_first`) decides only between two or more.
+        The entries that could be one share the word's first letters and differ in length by at most
+        one (:attr:`_fuzzy_groups`), so only those few are compared with the word. When two or more are
+        one edit away, :meth:`_fuzzy_first` picks one.
         """
         groups, size = self._fuzzy_groups, len(lower)
         found = []
@@ -459,23 +457,20 @@ class Lexicon:
                     found.append(entry)
         if not found:
             return None
-        if len(found) > 1:
-            return self._fuzzy_first(lower, short)
-        hit = self.words[found[0]]
+        entry = found[0] if len(found) == 1 else self._fuzzy_first(lower, found)
+        hit = self.words[entry]
         return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")
 
-    def _fuzzy_first(self, lower: str, short: bool = False) -> Hit | None:
-        """:meth:`_fuzzy` by the deletion index: the first entry found (SymSpell)."""
-        indexes = (self.fuzzy, self.fuzzy_short) if short else (self.fuzzy,)
+    def _fuzzy_first(self, lower: str, found: list[str]) -> str:
+        """Of several entries one edit away, the one a SymSpell deletion index finds first (the order
+        this lexicon has always used): by the first of the word and its one-letter deletions that is
+        the entry or one of its deletions, then the long entries before the short ones, then the order
+        the entries came in."""
         for key in (lower, *deletions(lower)):
-            for entry in (e for index in indexes for e in index.get(key, ())):
-                if short and len(entry) > FUZZY_MIN:
-                    continue
-                n = 1 if short and len(entry) < FUZZY_MIN else 2
-                if entry[:n] == lower[:n] and entry != lower and damerau1(lower, entry):
-                    hit = self.words[entry]
-                    return Hit(hit.tag, f"{hit.why} (stavefeil: {lower})")
-        return None
+            here = [e for e in found if key == e or key in deletions(e)]
+            if here:
+                return min(here, key=lambda e: (0, self.fuzzy[e]) if e in self.fuzzy else (1, self.fuzzy_short[e]))
+        raise AssertionError(f"{found} are not one edit from {lower!r}")  # pragma: no cover
 
 
 def damerau1(a: str, b: str) -> bool:
