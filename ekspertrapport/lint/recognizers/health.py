@@ -57,7 +57,23 @@ class LexiconRecognizer(EntityRecognizer):
 
     @classmethod
     def _group(cls) -> Group:
-        return _compiled(cls.GROUP, tuple(cls.WORD_FILES.items()), cls._extra_words(), cls.FUZZY)
+        """The compiled group, compiled again only when :meth:`_extra_source` changes.
+
+        Read several times per lint, so the check is by identity: the extra words (thousands of code
+        titles once code lists are imported) are neither rebuilt nor hashed on every read.
+        """
+        source = cls._extra_source()
+        known = _GROUPS.get(cls)
+        if known is not None and known[0] is source:
+            return known[1]
+        group = _compiled(cls.GROUP, tuple(cls.WORD_FILES.items()), cls._extra_words(), cls.FUZZY)
+        _GROUPS[cls] = (source, group)
+        return group
+
+    @classmethod
+    def _extra_source(cls) -> object:
+        """An object that is replaced whenever :meth:`_extra_words` would change (cached upstream)."""
+        return None
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
@@ -120,10 +136,29 @@ class LexiconRecognizer(EntityRecognizer):
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled(
+def _compiled_group(
     group: str, word_files: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...], fuzzy: bool
 ) -> Group:
     return load_group(group, dict(word_files), extra, fuzzy=fuzzy)
+
+
+#: Recognizer class → (its extra words' source, its compiled group): see ``LexiconRecognizer._group``.
+_GROUPS: dict[type, tuple[object, Group]] = {}
+
+
+def _compiled(
+    group: str, word_files: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...], fuzzy: bool
+) -> Group:
+    return _compiled_group(group, word_files, extra, fuzzy)
+
+
+def _clear_compiled() -> None:
+    """Forget every compiled group (``_compiled.cache_clear()``, as for an ``functools.lru_cache``)."""
+    _compiled_group.cache_clear()
+    _GROUPS.clear()
+
+
+_compiled.cache_clear = _clear_compiled  # type: ignore[attr-defined]
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -376,6 +411,12 @@ class HealthRecognizer(LexiconRecognizer):
         return not (
             self._general(tokens, i, j) or self._workplace(tokens, i, tag, j) or self._crime(tokens, i, tag)
         )
+
+    @classmethod
+    def _extra_source(cls) -> object:
+        from ekspertrapport.codes import imported_codes
+
+        return imported_codes()  # cached; a new object after an import
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
