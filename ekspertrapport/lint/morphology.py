@@ -767,7 +767,8 @@ class PhraseMatcher:
         return found
 
     def _continuing(self, word: str, following: str, cands: tuple[Phrase, ...]) -> tuple[Phrase, ...]:
-        """The candidates of ``word`` that the next token does not rule out (cached per pair of words).
+        """The candidates of ``word`` that the next token does not rule out (:meth:`_may_take`; cached
+        per pair of words).
 
         Most candidates fail on the next token ("har" starts dozens of phrases, and is followed by
         "vært" or "hatt" far more often than by "vondt"); a pair of words recurs, so its survivors are
@@ -776,18 +777,22 @@ class PhraseMatcher:
         key = (word, following)
         left = self._pairs.get(key)
         if left is None:
-            kept = []
-            for phrase in cands:
-                if phrase.rest:  # ruled out when its second spec is required and does not match
-                    spec, memo = phrase.rest[0]
-                    if spec.kind != "not" and not spec.optional and not self._matches(spec, following, memo):
-                        continue
-                kept.append(phrase)
-            left = tuple(kept)
+            left = tuple(phrase for phrase in cands if self._may_take(phrase, following))
             if len(self._pairs) > _PAIRS_MAX:
                 self._pairs.clear()
             self._pairs[key] = left
         return left
+
+    def _may_take(self, phrase: Phrase, following: str) -> bool:
+        """False when the phrase cannot go on with the next token: that token is matched by one of its
+        specs after the first, up to the first required one (the optional ones before it may be
+        skipped). A "!" spec, or only optional ones left, decide nothing here."""
+        for spec, memo in phrase.rest:
+            if spec.kind == "not" or self._matches(spec, following, memo):
+                return True
+            if not spec.optional:
+                return False
+        return True
 
     def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, Phrase]]:
         """(first token index, end token index, phrase) for each match, longest per start (the first
