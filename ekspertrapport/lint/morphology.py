@@ -542,27 +542,28 @@ class Phrase:
     tag: str
     specs: tuple[Spec, ...]
     source: str
-    #: The specs after the first, each with the matcher's memo of it (word → match); set by
-    #: :meth:`PhraseMatcher.add`.
-    rest: tuple[tuple[Spec, dict[str, bool]], ...] = field(default=(), repr=False, compare=False)
+    #: The specs after the first, each with its number in the matcher (see
+    #: :meth:`PhraseMatcher._signature`); set by :meth:`PhraseMatcher.add`.
+    rest: tuple[tuple[Spec, int], ...] = field(default=(), repr=False, compare=False)
     #: No spec after the first is optional or "!": matched token by token, without backtracking.
     linear: bool = field(default=False, repr=False, compare=False)
 
 
 _CANDIDATES_MAX = 100_000  # distinct words whose candidate phrases are remembered
-_MEMO_MAX = 200_000  # (spec, word) matches remembered
+_SIGNATURES_MAX = 100_000  # distinct words whose matching specs are remembered
 _PAIRS_MAX = 50_000  # pairs of words whose surviving candidates are remembered
 _CLASSES_MAX = 20_000  # distinct words whose classes are remembered
 _NO_CLASSES: frozenset[str] = frozenset()
+_NO_SPECS: frozenset[int] = frozenset()
 
 
 class PhraseMatcher:
     """Multi-word patterns over tokens, indexed by the first token (exact word, stem or prefix).
 
-    Everything a word's match depends on is remembered per distinct word (bounded): the phrases that
-    may start at it, whether it matches each spec (one dict per spec, reached from the phrase, so a
-    warm check is one dict lookup), and the classes it belongs to (all at once, from an index of the
-    class members, instead of one class at a time).
+    Everything a word's match depends on is worked out once per distinct word and remembered
+    (bounded): the phrases that may start at it, the specs it matches (its :meth:`signature`, from
+    indexes of the specs' words, stems, prefixes and classes, so checking a spec is a set lookup),
+    and the classes it belongs to.
     """
 
     def __init__(self, classes: dict[str, set[str]] | None = None):
@@ -573,9 +574,15 @@ class PhraseMatcher:
         self._prefix_lengths: list[int] = []
         self._cache: dict[str, tuple[Phrase, ...]] = {}
         self._pairs: dict[tuple[str, str], tuple[Phrase, ...]] = {}  # (word, next word) → candidates left
-        self._memo: dict[int, dict[str, bool]] = {}  # id(spec) → {word: match}; specs live as long as self
-        self._memo_size = 0
-        self._specs: list[Spec] = []  # keeps the specs (and so their ids) alive
+        # The specs by number, and indexes from what a word can match to the numbers of the specs:
+        self._specs: list[Spec] = []
+        self._spec_numbers: dict[int, int] = {}  # id(spec) → number (the specs stay alive in _specs)
+        self._specs_by_word: dict[str, list[int]] = {}
+        self._specs_by_stem: dict[str, list[int]] = {}
+        self._specs_by_class: dict[str, list[int]] = {}
+        self._prefix_specs: list[tuple[tuple[str, ...], int]] = []
+        self._any_specs: list[int] = []  # "_": any word
+        self._signatures: dict[str, frozenset[int]] = {}
         self._class_index: dict[str, tuple[str, ...]] | None = None  # member → its classes
         self._class_cache: dict[str, frozenset[str]] = {}
         self._all_heads: tuple[str, ...] | None = None  # the heads of all classes (built on first use)
@@ -587,10 +594,10 @@ class PhraseMatcher:
         specs = tuple(parse_spec(t) for t in pattern.split())
         if not specs or specs[0].optional or specs[0].kind in ("any", "not"):
             raise ValueError(f"a phrase must start with a required word: {pattern!r}")
-        rest = tuple((spec, self._memo_of(spec)) for spec in specs[1:])
+        numbers = [self._number(spec) for spec in specs]
+        rest = tuple(zip(specs[1:], numbers[1:]))
         linear = all(spec.kind != "not" and not spec.optional for spec in specs[1:])
         phrase = Phrase(tag, specs, pattern, rest, linear)
-        self._specs.extend(specs)
         first = specs[0]
         for v in first.words | first.stems:
             self.by_word.setdefault(v, []).append(phrase)
@@ -605,9 +612,30 @@ class PhraseMatcher:
             self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
         self._cache.clear()
         self._pairs.clear()
+        self._signatures.clear()
         self._class_cache.clear()
         self._class_index = None
         self._all_heads = None
+
+    def _number(self, spec: Spec) -> int:
+        """The spec's number, indexing it under what can match it the first time it is seen."""
+        number = self._spec_numbers.get(id(spec))
+        if number is None:
+            number = self._spec_numbers[id(spec)] = len(self._specs)
+            self._specs.append(spec)
+            if spec.kind == "token":
+                for word in spec.words:
+                    self._specs_by_word.setdefault(word, []).append(number)
+                for stem in spec.stems:
+                    self._specs_by_stem.setdefault(stem, []).append(number)
+                for name in spec.classes:
+                    self._specs_by_class.setdefault(name, []).append(number)
+                if spec.prefixes:
+                    self._prefix_specs.append((spec.prefixes, number))
+            elif spec.kind == "any":
+                self._any_specs.append(number)
+            # "not" specs name their words and are checked against them directly
+        return number
 
     def candidates(self, lower: str) -> tuple[Phrase, ...]:
         """Phrases that may start at a token (cached per distinct word)."""
@@ -626,9 +654,12 @@ class PhraseMatcher:
         found: list[Phrase] = []
         seen: set[int] = set()
         by_word = self.by_word
+        signature = None
         for s in stems(lower):
             for p in by_word.get(s, ()):
-                if id(p) not in seen and self._matches(p.specs[0], lower):
+                if signature is None:
+                    signature = self.signature(lower)
+                if id(p) not in seen and self._spec_numbers[id(p.specs[0])] in signature:
                     seen.add(id(p))
                     found.append(p)
         for length in self._prefix_lengths:
@@ -698,51 +729,44 @@ class PhraseMatcher:
                     return True
         return False
 
-    def _memo_of(self, spec: Spec) -> dict[str, bool]:
-        return self._memo.setdefault(id(spec), {})
-
-    def _matches(self, spec: Spec, lower: str, memo: dict[str, bool] | None = None) -> bool:
-        memo = self._memo_of(spec) if memo is None else memo
-        found = memo.get(lower)
-        if found is None:
-            found = self._remember(memo, lower, self._matches_uncached(spec, lower))
+    def signature(self, lower: str) -> frozenset[int]:
+        """The numbers of the specs a word matches (cached): its word, one of its stems, a prefix, one of
+        its classes, or any word at all ("_")."""
+        found = self._signatures.get(lower)
+        if found is not None:
+            return found
+        numbers = set(self._specs_by_word.get(lower, ()))
+        by_stem = self._specs_by_stem
+        for s in stems(lower):
+            numbers.update(by_stem.get(s, ()))
+        for prefixes, number in self._prefix_specs:
+            if lower.startswith(prefixes):
+                numbers.add(number)
+        if self._specs_by_class:
+            for name in self._classes_of(lower):
+                numbers.update(self._specs_by_class.get(name, ()))
+        if self._any_specs and lower[:1].isalnum():
+            numbers.update(self._any_specs)
+        found = frozenset(numbers) if numbers else _NO_SPECS
+        if len(self._signatures) > _SIGNATURES_MAX:
+            self._signatures.clear()
+        self._signatures[lower] = found
         return found
 
-    def _remember(self, memo: dict[str, bool], lower: str, found: bool) -> bool:
-        if self._memo_size > _MEMO_MAX:
-            for spec_memo in self._memo.values():
-                spec_memo.clear()
-            self._memo_size = 0
-        memo[lower] = found
-        self._memo_size += 1
-        return found
+    def _matches(self, spec: Spec, lower: str) -> bool:
+        return self._number(spec) in self.signature(lower)
 
-    def _matches_uncached(self, spec: Spec, lower: str) -> bool:
-        if spec.kind == "token":
-            return (
-                lower in spec.words
-                or (bool(spec.stems) and not spec.stems.isdisjoint(stems(lower)))
-                or (bool(spec.prefixes) and lower.startswith(spec.prefixes))
-                or (bool(spec.classes) and not spec.classes.isdisjoint(self._classes_of(lower)))
-            )
-        return lower[:1].isalnum()  # any
-
-    def _match_from(self, rest: tuple[tuple[Spec, dict[str, bool]], ...], k: int, words: list[str], i: int) -> int | None:
+    def _match_from(self, rest: tuple[tuple[Spec, int], ...], k: int, words: list[str], i: int) -> int | None:
         """Index after the last matched token for ``rest[k:]`` from token ``i``, or None. Backtracks over
         optional specs."""
         if k == len(rest):
             return i
-        spec, memo = rest[k]
+        spec, number = rest[k]
         if spec.kind == "not":
             if i < len(words) and words[i] in spec.words:
                 return None
             return self._match_from(rest, k + 1, words, i)
-        match = False
-        if i < len(words):
-            match = memo.get(words[i])
-            if match is None:
-                match = self._remember(memo, words[i], self._matches_uncached(spec, words[i]))
-        if match:
+        if i < len(words) and number in self.signature(words[i]):
             end = self._match_from(rest, k + 1, words, i + 1)
             if end is not None:
                 return end
@@ -777,18 +801,20 @@ class PhraseMatcher:
         key = (word, following)
         left = self._pairs.get(key)
         if left is None:
-            left = tuple(phrase for phrase in cands if self._may_take(phrase, following))
+            signature = self.signature(following)
+            left = tuple(phrase for phrase in cands if self._may_take(phrase, signature))
             if len(self._pairs) > _PAIRS_MAX:
                 self._pairs.clear()
             self._pairs[key] = left
         return left
 
-    def _may_take(self, phrase: Phrase, following: str) -> bool:
-        """False when the phrase cannot go on with the next token: that token is matched by one of its
-        specs after the first, up to the first required one (the optional ones before it may be
-        skipped). A "!" spec, or only optional ones left, decide nothing here."""
-        for spec, memo in phrase.rest:
-            if spec.kind == "not" or self._matches(spec, following, memo):
+    @staticmethod
+    def _may_take(phrase: Phrase, following: frozenset[int]) -> bool:
+        """False when the phrase cannot go on with the next token (given by its signature): that token
+        is matched by one of its specs after the first, up to the first required one (the optional ones
+        before it may be skipped). A "!" spec, or only optional ones left, decide nothing here."""
+        for spec, number in phrase.rest:
+            if spec.kind == "not" or number in following:
                 return True
             if not spec.optional:
                 return False
@@ -802,7 +828,7 @@ class PhraseMatcher:
             words = [t.lower for t in tokens]
         n = len(words)
         found = self._candidates_at(words)
-        last, pairs = n - 1, self._pairs
+        last, pairs, signatures = n - 1, self._pairs, self._signatures
         for i in compress(range(n), found):  # the tokens with candidates
             if i == last:
                 cands = found[i]
@@ -814,16 +840,15 @@ class PhraseMatcher:
                     continue
             best_end, best = -1, None
             for phrase in cands:
-                if phrase.linear:  # the common case, inline: one memo lookup per token
+                if phrase.linear:  # the common case, inline: a set lookup per token
                     end = i + 1
-                    for spec, memo in phrase.rest:
+                    for _spec, number in phrase.rest:
                         if end == n:
                             break
-                        word = words[end]
-                        match = memo.get(word)
-                        if match is None:
-                            match = self._remember(memo, word, self._matches_uncached(spec, word))
-                        if not match:
+                        signature = signatures.get(words[end])
+                        if signature is None:
+                            signature = self.signature(words[end])
+                        if number not in signature:
                             break
                         end += 1
                     else:
