@@ -246,10 +246,12 @@ class Lexicon:
 
     def finish(self) -> None:
         """Index the entries for lookups; call after the last :meth:`add` (and after filling the other tables)."""
-        self._head_lengths = sorted({len(h) for h in self.heads}, reverse=True)
-        self._head_ends = {h[-3:] for h in self.heads}
-        self._word_lengths = sorted({len(w) for w in self.words if len(w) >= 4}, reverse=True)
-        self._word_ends = {w[-3:] for w in self.words if len(w) >= 4}
+        #: For :meth:`_compound`, by a stem's last three letters: the lengths (longest first) of the
+        #: heads, and of the diagnosis words any modifier may precede ("bryst|kreft"), that end so.
+        self._diagnoses = {w: hit for w, hit in self.words.items()
+                           if len(w) >= 4 and w not in self.exceptions and hit.tag.endswith("diagnosis")}
+        self._head_lengths = _lengths_by_end(self.heads)
+        self._diagnosis_lengths = _lengths_by_end(self._diagnoses)
         self._prefix_lengths = sorted({len(p) for p in self.prefixes}, reverse=True)
         #: The entries that tolerate a misspelling, by (first letters, length): two letters for the long
         #: entries, one for the short ones (see :meth:`_fuzzy`).
@@ -299,14 +301,14 @@ class Lexicon:
         return hit
 
     def _excluded(self, lower: str) -> bool:
-        return (
-            lower in self.exceptions
-            or not self.exceptions.isdisjoint(stems(lower)[1:4])
-            or (
-                bool(self.exception_suffixes)
-                and any(s.endswith(self.exception_suffixes) for s in stems(lower)[:4] if lower.startswith(s))
-            )
-        )
+        candidates = stems(lower)
+        if lower in self.exceptions or not self.exceptions.isdisjoint(candidates[1:4]):
+            return True
+        if self.exception_suffixes:
+            for s in candidates[:4]:
+                if s.endswith(self.exception_suffixes) and lower.startswith(s):
+                    return True
+        return False
 
     def _lookup(self, text: str) -> Hit | None:
         if "\u00ad" in text:  # a soft hyphen inside a word ("eksem\u00adplarene" is "eksemplarene")
@@ -314,14 +316,16 @@ class Lexicon:
         if text in self.exact:
             return self.exact[text]
         lower = text.lower()
-        if not any(c.isalpha() for c in lower) or (lower not in self.words and self._excluded(lower)):
+        if not (lower.isalpha() or any(c.isalpha() for c in lower)):
+            return None
+        if lower not in self.words and self._excluded(lower):
             return None
         if "-" in text or "/" in text:
             return self._lookup_parts(text)
         # endings: all rules for lower-case words; for a capitalised word only the drug-name endings
         # ("Kvetiapin", "Atorvastatin"), never for acronyms
         suffix: bool | str = True if text[:1].islower() else ("drug" if not text.isupper() else False)
-        return self._word(lower, suffix=suffix)
+        return self._word(lower, suffix=suffix, excluded=False)
 
     def _lookup_parts(self, text: str) -> Hit | None:
         """A hyphenated compound: the whole, then the head (last part), then an acronym modifier."""
@@ -349,10 +353,12 @@ class Lexicon:
                 return self.heads[s]
         return None
 
-    def _word(self, lower: str, compounds: bool = True, suffix: bool | str = False) -> Hit | None:
+    def _word(self, lower: str, compounds: bool = True, suffix: bool | str = False,
+              excluded: bool | None = None) -> Hit | None:
+        """The hit for a lower-cased word (``excluded``: :meth:`_excluded` when the caller knows it)."""
         if lower in self.words:
             return self.words[lower]
-        if self._excluded(lower):
+        if self._excluded(lower) if excluded is None else excluded:
             return None
         candidates = stems(lower)
         for s in candidates:
@@ -411,8 +417,8 @@ class Lexicon:
     def _compound(self, stem: str) -> Hit | None:
         """modifier + head ("hofte|plage", "rus|problem"), or any modifier + a lexicon word ("bryst|kreft")."""
         end = stem[-3:]
-        if end in self._head_ends:
-            for length in self._head_lengths:
+        if end in self._head_lengths:
+            for length in self._head_lengths[end]:
                 if len(stem) - length >= 2 and stem[-length:] in self.heads:
                     head = self.heads[stem[-length:]]
                     mod = self._modifier(stem[:-length])
@@ -423,13 +429,12 @@ class Lexicon:
                     if mod:
                         tag = head.tag if mod.tag == "body" else mod.tag
                         return Hit(tag, f"{mod.why}+{head.why}")
-        if end in self._word_ends:
-            for length in self._word_lengths:
-                if len(stem) - length < 3:
-                    continue
-                tail = stem[-length:]
-                if tail in self.words and tail not in self.exceptions and self.words[tail].tag.endswith("diagnosis"):
-                    return Hit(self.words[tail].tag, f"…{self.words[tail].why}")
+        for length in self._diagnosis_lengths.get(end, ()):
+            if len(stem) - length < 3:
+                continue
+            tail = stem[-length:]
+            if tail in self._diagnoses:
+                return Hit(self._diagnoses[tail].tag, f"…{self._diagnoses[tail].why}")
         return None
 
     def _fuzzy(self, lower: str, short: bool = False) -> Hit | None:
@@ -471,6 +476,15 @@ class Lexicon:
             if here:
                 return min(here, key=lambda e: (0, self.fuzzy[e]) if e in self.fuzzy else (1, self.fuzzy_short[e]))
         raise AssertionError(f"{found} are not one edit from {lower!r}")  # pragma: no cover
+
+
+def _lengths_by_end(words: Iterable[str]) -> dict[str, list[int]]:
+    """Last three letters → the lengths of the words (of three letters or more) that end so, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if len(word) >= 3:
+            lengths.setdefault(word[-3:], set()).add(len(word))
+    return {end: sorted(found, reverse=True) for end, found in lengths.items()}
 
 
 def damerau1(a: str, b: str) -> bool:
