@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from itertools import accumulate, compress, count, repeat
-from operator import itemgetter
+from operator import is_, itemgetter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -285,7 +285,7 @@ class Lexicon:
         hits = list(map(cache.get, texts))
         found = {t: hit for t, hit in fresh.items() if hit is not None}
         if found:  # from `fresh`, not the cache, which another thread may have cleared meanwhile
-            hits = [found.get(t, hit) for t, hit in zip(texts, hits)]
+            hits = list(map(found.get, texts, hits))
         return hits
 
     def lookup(self, text: str) -> Hit | None:
@@ -793,15 +793,10 @@ class PhraseMatcher:
         cache = self._cache
         found = list(map(cache.get, words))
         if None in found:  # words not seen before
-            fresh: dict[str, tuple[Phrase, ...]] = {}
-            for k, cands in enumerate(found):
-                if cands is None:
-                    word = words[k]
-                    cands = fresh.get(word)
-                    if cands is None:
-                        cands = fresh[word] = self.candidates(word) if word[:1].isalnum() else ()
-                        cache[word] = cands
-                    found[k] = cands
+            fresh = {word: self.candidates(word) if word[:1].isalnum() else ()
+                     for word in set(compress(words, map(is_, found, repeat(None))))}
+            cache.update(fresh)
+            found = list(map(fresh.get, words, found))  # (the new ones from `fresh`: safe from other threads)
         return found
 
     def _continuing(self, word: str, following: str, cands: tuple[Phrase, ...]) -> tuple[Phrase, ...]:
