@@ -29,7 +29,7 @@ LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
-_START = itemgetter(0)  # a Token's start
+_START, _END = itemgetter(0), itemgetter(1)  # a Token's start and end
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -478,9 +478,9 @@ class HealthRecognizer(LexiconRecognizer):
         if not ends:
             return
         in_class = self.group.phrases.in_class
-        for n1 in where(map(("for", "mot").__contains__, token_lowers(tokens))):
-            n = n1 - 1
-            if 0 <= n < len(tokens) - 2 and tokens[n].end in ends:
+        for end in sorted(ends):  # the token that ends each span (tokens are in text order)
+            n = bisect_left(tokens, end, key=_END)
+            if n < len(tokens) - 2 and tokens[n].end == end and tokens[n + 1].lower in ("for", "mot"):
                 k = n + 2
                 if tokens[k].lower in ("den", "det", "dei", "de", "venstre", "høyre", "høgre", "begge") and k + 1 < len(tokens):
                     k += 1
