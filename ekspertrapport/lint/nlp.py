@@ -233,7 +233,7 @@ class LookupLemmatizer:
             for h, form in forms.items():
                 lemma = found.get(form)
                 lemma_of[h] = h if lemma is None else strings.add(lemma)
-        lemmas = numpy.fromiter((lemma_of[h] for h in keys), dtype="uint64", count=len(keys))[inverse]
+        lemmas = numpy.fromiter(map(lemma_of.__getitem__, keys), dtype="uint64", count=len(keys))[inverse]
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
