@@ -211,6 +211,30 @@ def test_misspellings_between_two_entries_keep_the_deletion_index_order():
             assert (hit.why.split(" (")[0] if hit else None) == reference(word, short), (word, short)
 
 
+def test_partner_subjects_are_those_of_a_pass_over_every_token():
+    import random
+
+    from ekspertrapport.lint.recognizers.special import GENDER, PARTNER, _subjects
+
+    def reference(lowers):  # the first "han"/"hun"/"ho" since the last sentence end, at each partner word
+        out, subject = [], None
+        for low in lowers:
+            if low in (".", "!", "?", "\n"):
+                subject = None
+            elif subject is None and low in GENDER:
+                subject = GENDER[low]
+            elif low in PARTNER:
+                out.append(subject)
+        return out
+
+    rng = random.Random(1)
+    vocabulary = ["han", "hun", "ho", "mannen", "kona", "og", ".", "!", "er", "gift", "mann", "x", "?"]
+    for _ in range(5000):
+        lowers = [rng.choice(vocabulary) for _ in range(rng.randint(0, 25))]
+        positions = [i for i, w in enumerate(lowers) if w in PARTNER]
+        assert list(_subjects(lowers, positions)) == reference(lowers), lowers
+
+
 # -- health --------------------------------------------------------------------------------------
 
 HEALTH_FLAG = [

@@ -64,10 +64,10 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         """Sexual orientation through partner terms: a man's husband ("mannen hans", "Han og mannen",
         "han er gift med en mann") or a woman's wife ("kona hennes", "Hun bor med kona si")."""
         lowers = token_lowers(tokens)
-        for n in where(map(PARTNER.__contains__, lowers)):  # the partner words
+        partners = list(where(map(PARTNER.__contains__, lowers)))  # (rare words)
+        for n, subject in zip(partners, _subjects(lowers, partners)):
             tok, low = tokens[n], lowers[n]
             partner = PARTNER[low]
-            subject = _subject(lowers, n)
             nxt = tokens[n + 1].lower if n + 1 < len(tokens) else ""
             prev = tokens[n - 1].lower if n else ""
             prev2 = tokens[n - 2].lower if n > 1 else ""
@@ -93,15 +93,23 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
 SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
 
 
-def _subject(lowers: list[str], n: int) -> str | None:
-    """The gender of the first "han"/"hun"/"ho" of the sentence before token ``n``, or None."""
-    start = n
-    while start and lowers[start - 1] not in SENTENCE_ENDS:
-        start -= 1
-    for low in lowers[start:n]:
-        if low in GENDER:
-            return GENDER[low]
-    return None
+def _subjects(lowers: list[str], positions: list[int]) -> Iterable[str | None]:
+    """For each of the (ascending) token positions, the gender of the first "han"/"hun"/"ho" of its
+    sentence before it, or None: read back to the sentence's start, or to the previous position when
+    that is in the same sentence (whose answer then carries over), so no token is read more than twice."""
+    last, last_start, last_subject = -1, 0, None
+    for n in positions:
+        start = n
+        while start and start - 1 != last and lowers[start - 1] not in SENTENCE_ENDS:
+            start -= 1
+        if start and start - 1 == last:  # the previous position is in this sentence
+            start, subject, read_from = last_start, last_subject, last + 1
+        else:
+            subject, read_from = None, start
+        if subject is None:
+            subject = next((GENDER[low] for low in lowers[read_from:n] if low in GENDER), None)
+        yield subject
+        last, last_start, last_subject = n, start, subject
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
