@@ -173,8 +173,9 @@ class CachingTokenizer:
     def __call__(self, text: str) -> Doc:
         seen = self._seen
         if len(seen) < self.max_chunks:
-            new = set(text.split()).difference(seen)  # str.split() splits on str.isspace(), as spaCy does
-            if new:
+            chunks = text.split()  # str.split() splits on str.isspace(), as spaCy does
+            if not seen.issuperset(chunks):  # (cheaper than the difference when there is none)
+                new = set(chunks).difference(seen)
                 self._prime(new)
                 seen.update(new)
         return self.tokenizer(text)
