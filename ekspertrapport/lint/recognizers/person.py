@@ -514,13 +514,14 @@ class PersonNameFinder:
 class _Tokens:
     """Token offsets of a Doc as plain lists: far cheaper than creating spaCy Token objects."""
 
-    __slots__ = ("text", "starts", "ends", "_upper")
+    __slots__ = ("text", "starts", "ends", "_upper", "_start_array")
 
     def __init__(self, doc, text: str | None = None):
         from spacy.attrs import IDX, LENGTH
 
         arr = doc.to_array([IDX, LENGTH])
         self.text: str = doc.text if text is None else text
+        self._start_array = arr[:, 0]
         self.starts: list[int] = arr[:, 0].tolist() if len(doc) else []
         self.ends: list[int] = (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else []
         self._upper: list[int] | None = None
@@ -537,9 +538,13 @@ class _Tokens:
     def upper_initial(self) -> list[int]:
         """Indices of the tokens that begin with a capital letter (computed once)."""
         if self._upper is None:
-            index = dict(zip(self.starts, range(len(self.starts))))
-            found = (index.get(m.start()) for m in _UPPER.finditer(self.text))
-            self._upper = [i for i in found if i is not None]
+            import numpy
+
+            positions = [m.start() for m in _UPPER.finditer(self.text)]
+            starts, n = self.starts, len(self.starts)
+            # the token that starts at or after each capital (the starts are ascending): one at it?
+            found = numpy.searchsorted(self._start_array, positions).tolist() if n and positions else []
+            self._upper = [i for i, p in zip(found, positions) if i < n and starts[i] == p]
         return self._upper
 
 
