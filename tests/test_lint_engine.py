@@ -114,6 +114,33 @@ def test_lemmas_are_the_same_when_cached():
     assert [(t.text, t.lemma_) for t in other] == first
 
 
+def test_words_of_letters_skip_the_affix_rules_only_where_they_never_split_them():
+    import random
+    import re
+
+    import spacy
+
+    from ekspertrapport.lint.nlp import build_pipeline, letters_never_split
+
+    reference = spacy.blank("nb").tokenizer
+    assert letters_never_split(reference)
+    assert build_pipeline().tokenizer.token_match is not None
+    letters = [chr(c) for c in range(0x250) if chr(c).isalpha()] + list("αβγжщأبשדกขあ中文ßÆØÅæøåİı")
+    rng = random.Random(5)
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(3000)]
+    text = " ".join(words + ["xD", "XD", "kl", "km", "Km"])
+    tokenizer = build_pipeline().tokenizer
+    assert [t.text for t in tokenizer(text)] == [t.text for t in reference(text)]
+
+    class Rules:  # a rule that can split a word of letters must be noticed
+        prefix_search = infix_finditer = None
+
+    for pattern, splits in [(r"(?<=a)b$", True), (r"\w+$", True), (r"[^x]$", True), (r"(?i)\.$", True),
+                            (r"(?<=[0-9])km$", False), (r"\.\.+$", False), (r"(?<=[a-z])-(?=[a-z])", False)]:
+        Rules.suffix_search = re.compile(pattern).search
+        assert letters_never_split(Rules) is not splits, pattern
+
+
 def test_masked_text_is_the_documents(repo_root):
     import random
 
@@ -197,6 +224,52 @@ def test_overlaps_keep_most_specific_and_merge_duplicates():
         ("identity.person", 70, 75), ("health.diagnosis", 72, 80), ("health.treatment", 90, 95),
         ("identity.person", 90, 95), ("health.treatment", 100, 110)]
     assert kept[2].text == "x" * 10
+
+
+def _resolve_overlaps_reference(findings):
+    """resolve_overlaps as first written: every finding compared with every kept one."""
+    from ekspertrapport.lint.finding import _merge, severity_rank
+
+    ranked = sorted(findings, key=lambda f: (-severity_rank(f.severity), -(f.end - f.start), -f.score, f.start))
+    kept = []
+    for finding in ranked:
+        keep = True
+        for other in kept:
+            if finding.start >= other.end or other.start >= finding.end:
+                continue
+            if other.rule == finding.rule:
+                if finding.start < other.start or finding.end > other.end:
+                    _merge(other, finding)
+                keep = False
+                break
+            if other.category == finding.category:
+                keep = False
+                break
+            if other.start <= finding.start and finding.end <= other.end and (finding.end - finding.start) < (other.end - other.start):
+                keep = False
+                break
+        if keep:
+            kept.append(finding)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.rule))
+
+
+def test_overlaps_are_those_of_the_pairwise_comparison():
+    import random
+
+    rng = random.Random(4)
+    rules = ["health.diagnosis", "health.symptom", "identity.person", "special-category.religion"]
+    for _ in range(3000):
+        spans = [(rng.choice(rules), s, s + rng.randint(0, 12), rng.choice(["info", "warning", "error"]),
+                  rng.choice([0.7, 0.85, 1.0]), rng.choice([None, "a", "b"]))
+                 for s in (rng.randint(0, 60) for _ in range(rng.randint(0, 25)))]
+
+        def findings():
+            return [Finding(r, r.split(".")[0], sev, s, e, "x" * (e - s), "m", explanation=why, score=score)
+                    for r, s, e, sev, score, why in spans]
+
+        fast, slow = resolve_overlaps(findings()), _resolve_overlaps_reference(findings())
+        assert [(f.rule, f.start, f.end, f.text, f.explanation, f.severity) for f in fast] == \
+            [(f.rule, f.start, f.end, f.text, f.explanation, f.severity) for f in slow]
 
 
 # -- suppressions --------------------------------------------------------------------------------

@@ -55,6 +55,20 @@ def test_tokenize_keeps_hyphenated_compounds_and_offsets():
     assert all(text[t.start : t.end] == t.text for t in tokens)
 
 
+def test_tokenize_gives_the_token_pattern_matches():
+    import random
+
+    rng = random.Random(2)
+    alphabet = "ab Æø1-.’'\u00ad\n\t/,(é\u0301İΣ"
+    texts = ["", " ", "\u00ad", "a\u00adb c", "x-y-", "--"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        tokens = morphology.tokenize(text)
+        expected = [(m.start(), m.end(), m.group(), m.group().lower()) for m in morphology.TOKEN_RE.finditer(text)]
+        assert [tuple(t) for t in tokens] == expected, text
+        assert tokens.texts == [t.text for t in tokens] and tokens.lowers == [t.lower for t in tokens]
+
+
 @pytest.mark.parametrize(
     ("form", "base"),
     [("smertene", "smerte"), ("plagene", "plage"), ("søvnvanskane", "søvnvanske"), ("undersøkinga", "undersøking"),
@@ -107,6 +121,118 @@ def test_phrase_matcher_syntax():
     assert ("Smertene", "Smertene", "z") in found
     with pytest.raises(ValueError):
         m.add("bad", "_ start med hva som helst")
+
+
+def _reference_find(matcher, tokens):
+    """PhraseMatcher.find without its indexes and caches: every phrase tried at every token."""
+    words = [t.lower for t in tokens]
+    phrases = list({id(p): p for lists in (matcher.by_word, matcher.by_prefix, matcher.by_class)
+                    for ps in lists.values() for p in ps}.values())
+
+    def matches(spec, word):
+        if spec.kind == "any":
+            return word[:1].isalnum()
+        return (word in spec.words or bool(spec.stems & set(morphology.stems(word)))
+                or (bool(spec.prefixes) and word.startswith(spec.prefixes))
+                or any(matcher.in_class(name, word) for name in spec.classes))
+
+    def match_from(specs, i):
+        if not specs:
+            return i
+        spec, rest = specs[0], specs[1:]
+        if spec.kind == "not":
+            return None if i < len(words) and words[i] in spec.words else match_from(rest, i)
+        if i < len(words) and matches(spec, words[i]):
+            end = match_from(rest, i + 1)
+            if end is not None:
+                return end
+        return match_from(rest, i) if spec.optional else None
+
+    out = []
+    for i, word in enumerate(words):
+        if not word[:1].isalnum():
+            continue
+        best = None
+        for phrase in matcher.candidates(word):  # (their order decides between equally long matches)
+            end = match_from(phrase.specs[1:], i + 1)
+            if end is not None and (best is None or end > best[0]):
+                best = (end, phrase)
+        if best:
+            out.append((i, best[0], best[1].source))
+    for word in words:  # and no phrase outside a word's candidates can start at it
+        if word[:1].isalnum():
+            assert all(p in matcher.candidates(word) or not matches(p.specs[0], word) for p in phrases), word
+    return out
+
+
+def test_phrase_matcher_finds_what_trying_every_phrase_finds():
+    import random
+
+    m = morphology.PhraseMatcher({"kropp": {"mage", "rygg", "kne"}, "tid": {"dag", "uke"}})
+    for tag, pattern in [("a", "har|hadde vondt i @kropp"), ("b", "har|hadde ofte? vondt !for"),
+                         ("c", "har _? @kropp|smerte* i? @tid"), ("d", "~smerte i|på? @kropp"),
+                         ("e", "vondt* @kropp @tid?"), ("f", "@kropp !i|på"), ("g", "har vondt")]:
+        m.add(tag, pattern)
+    rng = random.Random(6)
+    vocabulary = "har hadde ofte vondt vondter i på for magen ryggen kne smerter smertene dag uka . og _x".split()
+    for _ in range(1500):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 14)))
+        tokens = morphology.tokenize(text)
+        assert [(i, j, p.source) for i, j, p in m.find(tokens)] == _reference_find(m, tokens), text
+
+
+def test_misspellings_between_two_entries_keep_the_deletion_index_order():
+    """Of two entries one edit from a word, the one a SymSpell deletion index meets first."""
+    lexicon = morphology.Lexicon()
+    for n, entry in enumerate(["fibromyalgi", "fibromyalge", "migrene", "migrena", "astmaa", "asthma", "eksemm"]):
+        lexicon.add(entry, f"tag{n}")
+    lexicon.finish()
+    long_index: dict[str, list[str]] = {}  # deletion → entries, in the order they came in
+    short_index: dict[str, list[str]] = {}
+    for entries, index in ((lexicon.fuzzy, long_index), (lexicon.fuzzy_short, short_index)):
+        for entry in entries:
+            for key in [entry, *morphology.deletions(entry)]:
+                index.setdefault(key, []).append(entry)
+
+    def reference(word, short):
+        for key in (word, *morphology.deletions(word)):
+            for entry in long_index.get(key, []) + (short_index.get(key, []) if short else []):
+                if short and len(entry) > morphology.FUZZY_MIN:
+                    continue
+                n = 1 if short and len(entry) < morphology.FUZZY_MIN else 2
+                if entry[:n] == word[:n] and entry != word and morphology.damerau1(word, entry):
+                    return entry
+        return None
+
+    words = ["fibromyalga", "fibromyalgi", "migrenx", "migren", "astma", "asthmaa", "eksem", "eksemmm", "fibromyal"]
+    for word in words:
+        for short in (False, True):
+            hit = lexicon._fuzzy(word, short)
+            assert (hit.why.split(" (")[0] if hit else None) == reference(word, short), (word, short)
+
+
+def test_partner_subjects_are_those_of_a_pass_over_every_token():
+    import random
+
+    from ekspertrapport.lint.recognizers.special import GENDER, PARTNER, _subjects
+
+    def reference(lowers):  # the first "han"/"hun"/"ho" since the last sentence end, at each partner word
+        out, subject = [], None
+        for low in lowers:
+            if low in (".", "!", "?", "\n"):
+                subject = None
+            elif subject is None and low in GENDER:
+                subject = GENDER[low]
+            elif low in PARTNER:
+                out.append(subject)
+        return out
+
+    rng = random.Random(1)
+    vocabulary = ["han", "hun", "ho", "mannen", "kona", "og", ".", "!", "er", "gift", "mann", "x", "?"]
+    for _ in range(5000):
+        lowers = [rng.choice(vocabulary) for _ in range(rng.randint(0, 25))]
+        positions = [i for i, w in enumerate(lowers) if w in PARTNER]
+        assert list(_subjects(lowers, positions)) == reference(lowers), lowers
 
 
 # -- health --------------------------------------------------------------------------------------

@@ -72,10 +72,15 @@ def _nlp_engine_class() -> type:
                                "lemmas": self.lemmas, "entities": [], "keywords": self.keywords, "scores": []})
 
     class NorwegianNlpEngine(NlpEngine):
-        """Presidio's NLP engine interface over our pipeline (no model downloads, no NER)."""
+        """Presidio's NLP engine interface over our pipeline (no model downloads, no NER).
+
+        The pipeline is renewed when its vocabulary is full (:func:`.nlp.renew_pipeline`), so that
+        memory stays bounded however many reports a process lints.
+        """
 
         def __init__(self) -> None:
             self.nlp = None
+            self._lock = threading.Lock()
 
         def load(self) -> None:
             from .nlp import build_pipeline
@@ -86,7 +91,20 @@ def _nlp_engine_class() -> type:
             return self.nlp is not None
 
         def process_text(self, text: str, language: str) -> NlpArtifacts:
-            return NorwegianArtifacts(self.nlp(text), language, self)
+            from .nlp import VOCAB_MAX
+
+            nlp = self.nlp
+            if len(nlp.vocab.strings) > VOCAB_MAX:
+                nlp = self._renew(nlp)
+            return NorwegianArtifacts(nlp(text), language, self)
+
+        def _renew(self, full: Any) -> Any:
+            from .nlp import renew_pipeline
+
+            with self._lock:
+                if self.nlp is full:  # (not renewed meanwhile by another thread)
+                    self.nlp = renew_pipeline()
+                return self.nlp
 
         def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):
             for text in texts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,14 +95,21 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     """
     ranked = sorted(findings, key=lambda f: (-severity_rank(f.severity), -(f.end - f.start), -f.score, f.start))
     kept: list[Finding] = []
+    spans = _Spans()  # the kept findings by start: most findings overlap none of them
     for finding in ranked:
+        if not spans.overlaps(finding.start, finding.end):
+            kept.append(finding)
+            spans.add(finding)
+            continue
         keep = True
         for other in kept:
             if finding.start >= other.end or other.start >= finding.end:
                 continue
             if other.rule == finding.rule:
                 if finding.start < other.start or finding.end > other.end:
+                    spans.remove(other)
                     _merge(other, finding)
+                    spans.add(other)
                 keep = False
                 break
             if other.category == finding.category:
@@ -112,7 +120,34 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
                 break
         if keep:
             kept.append(finding)
+            spans.add(finding)
     return sorted(kept, key=lambda f: (f.start, f.end, f.rule))
+
+
+class _Spans:
+    """Findings sorted by start, to tell quickly whether a span overlaps any of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.findings: list[Finding] = []
+        self.longest = 0
+
+    def add(self, finding: Finding) -> None:
+        at = bisect.bisect_right(self.starts, finding.start)
+        self.starts.insert(at, finding.start)
+        self.findings.insert(at, finding)
+        self.longest = max(self.longest, finding.end - finding.start)
+
+    def remove(self, finding: Finding) -> None:
+        at = next(k for k in range(bisect.bisect_left(self.starts, finding.start), len(self.findings))
+                  if self.findings[k] is finding)
+        del self.starts[at], self.findings[at]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Only a finding that starts less than the longest span before `start` can reach past it.
+        low = bisect.bisect_right(self.starts, start - self.longest)
+        high = bisect.bisect_left(self.starts, end)
+        return any(f.end > start for f in self.findings[low:high])
 
 
 def _merge(into: Finding, other: Finding) -> None:

@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import compress
+from operator import itemgetter
 from typing import ClassVar
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from ..morphology import Group, Token, load_group, tokenize
+from ..morphology import Group, Token, capitalised, load_group, token_lowers, tokenize, where
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
 
 Span = tuple[int, int, str, str]  # start, end, rule id, why (Norwegian)
-_MISSING = object()
+_START, _END = itemgetter(0), itemgetter(1)  # a Token's start and end
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -54,7 +57,23 @@ class LexiconRecognizer(EntityRecognizer):
 
     @classmethod
     def _group(cls) -> Group:
-        return _compiled(cls.GROUP, tuple(cls.WORD_FILES.items()), cls._extra_words(), cls.FUZZY)
+        """The compiled group, compiled again only when :meth:`_extra_source` changes.
+
+        Read several times per lint, so the check is by identity: the extra words (thousands of code
+        titles once code lists are imported) are neither rebuilt nor hashed on every read.
+        """
+        source = cls._extra_source()
+        known = _GROUPS.get(cls)
+        if known is not None and known[0] is source:
+            return known[1]
+        group = _compiled(cls.GROUP, tuple(cls.WORD_FILES.items()), cls._extra_words(), cls.FUZZY)
+        _GROUPS[cls] = (source, group)
+        return group
+
+    @classmethod
+    def _extra_source(cls) -> object:
+        """An object that is replaced whenever :meth:`_extra_words` would change (cached upstream)."""
+        return None
 
     @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
@@ -66,15 +85,10 @@ class LexiconRecognizer(EntityRecognizer):
         tokens = tokenize(text)
         group = self.group
         spans: list[Span] = []
-        lookup = group.lexicon.lookup
-        cache = group.lexicon._cache  # per-token results; lookup() fills it
-        for n, tok in enumerate(tokens):
-            hit = cache.get(tok.text, _MISSING)
-            if hit is _MISSING:
-                if not tok.text[:1].isalnum():
-                    continue
-                hit = lookup(tok.text)
-            if hit is not None and self.accept_token(tokens, n, hit.tag):
+        hits = group.lexicon.lookup_all(tokens.texts)
+        for n in compress(range(len(hits)), hits):  # the tokens with a hit
+            hit, tok = hits[n], tokens[n]
+            if self.accept_token(tokens, n, hit.tag):
                 spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
         for i, j, phrase in group.phrases.find(tokens):
             if self.accept_phrase(tokens, i, j, phrase.tag):
@@ -122,10 +136,29 @@ class LexiconRecognizer(EntityRecognizer):
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled(
+def _compiled_group(
     group: str, word_files: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...], fuzzy: bool
 ) -> Group:
     return load_group(group, dict(word_files), extra, fuzzy=fuzzy)
+
+
+#: Recognizer class → (its extra words' source, its compiled group): see ``LexiconRecognizer._group``.
+_GROUPS: dict[type, tuple[object, Group]] = {}
+
+
+def _compiled(
+    group: str, word_files: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...], fuzzy: bool
+) -> Group:
+    return _compiled_group(group, word_files, extra, fuzzy)
+
+
+def _clear_compiled() -> None:
+    """Forget every compiled group (``_compiled.cache_clear()``, as for an ``functools.lru_cache``)."""
+    _compiled_group.cache_clear()
+    _GROUPS.clear()
+
+
+_compiled.cache_clear = _clear_compiled  # type: ignore[attr-defined]
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -171,10 +204,11 @@ def join_close(text: str, spans: list[Span]) -> list[Span]:
 
 # -- health ---------------------------------------------------------------------------------------
 
-DOSE_RE = re.compile(
-    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|mikrogram|milligram|ml|IE)(?![\w])", re.IGNORECASE
-)
-CODE_RE = re.compile(r"(?<![\w-])([A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
+# DOSE_RE and CODE_RE are ``(?<![\w.,])\d+...`` and ``(?<![\w-])([A-Z])...`` with the lookbehind moved
+# after the first character: a pattern that begins with a character class lets the regex engine skip
+# ahead to candidates in C, instead of trying the lookbehind at every character (the same matches).
+DOSE_RE = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)?\s?(?i:mg|mcg|µg|mikrogram|milligram|ml|IE)(?![\w])")
+CODE_RE = re.compile(r"([A-Z])(?<![\w-][A-Z])(\d{2})(?:\.?(\d{1,2}))?(?![\w])")
 CODE_CONTEXT_RE = re.compile(
     r"(?:diagnos\w*|\w*kode\w*|kodet|icd[-\s]?1?0?|icpc[-\s]?2?|sykmeldt|sykemeldt|sjukmeld\w*|"
     r"legeerklæring\w*|tilstand\w*)\W+(?:\w+\W+){0,3}$",
@@ -345,10 +379,11 @@ class HealthRecognizer(LexiconRecognizer):
 
     def _tired_ok(self, tokens: list[Token], span: Span, health_starts: list[int] = ()) -> bool:
         start, end = span[0], span[1]
-        words = [t for t in tokens if start <= t.start < end]
+        first, after_end = bisect_left(tokens, start, key=_START), bisect_left(tokens, end, key=_START)
+        words = tokens[first:after_end]  # the tokens that start in the span (tokens are in text order)
         if any(t.lower in self.STRONG for t in words):
             return True
-        following = [t for t in tokens if t.start >= end][:4]
+        following = tokens[after_end : after_end + 4]
         after = [t.lower for t in following]
         if len(after) >= 2 and after[0] == "av" and after[1] in self.CAUSE_OK:  # "blir trøytt av medisinen"
             return True
@@ -432,6 +467,12 @@ class HealthRecognizer(LexiconRecognizer):
         return False
 
     @classmethod
+    def _extra_source(cls) -> object:
+        from ekspertrapport.codes import imported_codes
+
+        return imported_codes()  # cached; a new object after an import
+
+    @classmethod
     def _extra_words(cls) -> tuple[tuple[str, str], ...]:
         from ekspertrapport.codes import imported_codes
 
@@ -457,8 +498,13 @@ class HealthRecognizer(LexiconRecognizer):
         """A clinician named by a condition, on its own: "Diabetessykepleieren har gitt henne råd",
         "ruskonsulenten", "demenskoordinatoren" — not the worker's own title ("Hun er kreftsykepleier",
         "jobber som diabetessykepleier")."""
+        lowers = token_lowers(tokens)
+        likely = {w for w in set(lowers) if _title_like(w)}  # checked once per distinct word
+        if not likely:
+            return
         starts = {s[0] for s in spans}
-        for n, tok in enumerate(tokens):
+        for n in where(map(likely.__contains__, lowers)):
+            tok = tokens[n]
             if len(tok.lower) < 7 or tok.start in starts or not tok.lower.isalpha():
                 continue
             if len(tok.lower) < 10 and not self._acting_specialist(tokens, n):
@@ -486,8 +532,9 @@ class HealthRecognizer(LexiconRecognizer):
         if not ends:
             return
         in_class = self.group.phrases.in_class
-        for n in range(len(tokens) - 2):
-            if tokens[n].end in ends and tokens[n + 1].lower in ("for", "mot"):
+        for end in sorted(ends):  # the token that ends each span (tokens are in text order)
+            n = bisect_left(tokens, end, key=_END)
+            if n < len(tokens) - 2 and tokens[n].end == end and tokens[n + 1].lower in ("for", "mot"):
                 k = n + 2
                 if tokens[k].lower in ("den", "det", "dei", "de", "venstre", "høyre", "høgre", "begge") and k + 1 < len(tokens):
                     k += 1
@@ -501,7 +548,9 @@ class HealthRecognizer(LexiconRecognizer):
         starts = {s[0]: s for s in spans}
         #: ends of medication names so far, for lists ("fått Postafen og senere Zofran fra fastlegen")
         medication_ends = {s[1] for s in spans if s[2] == "health.medication"}
-        for n in range(1, len(tokens)):
+        for n in capitalised(tokens):
+            if n == 0:
+                continue
             tok = tokens[n]
             word = tok.text
             if not (word[:1].isupper() and len(word) >= 4 and word.replace("-", "").isalpha()) or word.isupper():
@@ -628,6 +677,16 @@ TITLE_COPULA = frozenset(
     "er var vore vært blitt ble blei vart som utdannet utdanna jobber jobbar arbeider arbeidar ny erfaren "
     "erfaen dyktig fagansvarlig fagansvarleg".split()
 )
+
+
+_TITLE_LIKE_ENDS = TITLE_ENDS + SPECIALIST_DEF
+
+
+@functools.lru_cache(maxsize=20_000)
+def _title_like(lower: str) -> bool:
+    """A word that can be a clinician's title or a specialist at all (necessary for both): at least seven
+    letters, with a title's or a specialist's ending."""
+    return len(lower) >= 7 and lower.isalpha() and lower.endswith(_TITLE_LIKE_ENDS)
 
 
 @functools.lru_cache(maxsize=20_000)

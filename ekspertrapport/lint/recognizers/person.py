@@ -44,6 +44,7 @@ WINDOW = 2  # tokens either side of a candidate (the model sees about 3 each way
 MODEL_SCORE = 0.85
 LIST_SCORE = 0.7
 _WINDOW_CACHE_MAX = 20_000  # windows whose model answer is remembered
+_VOCAB_MAX = 100_000  # strings in the model's vocabulary before the model is loaded afresh (≈ 50 ms)
 
 # Endings removed when looking a word up in ikke_navn.txt ("Lederen", "Verneombudet", "Kollegaene").
 _ENDINGS = ("ene", "ane", "en", "et", "a", "er", "ar", "e")
@@ -99,10 +100,8 @@ class PersonNameFinder:
     """Finds person-name spans in a text or spaCy ``Doc`` (offsets are character offsets)."""
 
     def __init__(self, model_dir: Path | str | None = None):
-        self.nlp = _load_model(model_dir)
-        self.ner = self.nlp.get_pipe("ner")
-        self._ner = _window_ner(self.ner)
-        self._per = self.nlp.vocab.strings.add("PER")
+        self._model_dir = model_dir
+        self._load(model_dir)
         self.not_name = _read_lexicon("ikke_navn.txt")
         self.common = _read_lexicon("vanlige_ord.txt")
         self.given = _read_lexicon("fornavn.txt")
@@ -116,6 +115,12 @@ class PersonNameFinder:
         # word-level checks are pure and words repeat: memoise them (bounded)
         for name in ("_is_not_name", "_is_org_word", "_is_given", "_capitalised", "_common_start"):
             setattr(self, name, functools.lru_cache(maxsize=1 << 15)(getattr(self, name)))
+
+    def _load(self, model_dir: Path | str | None) -> None:
+        self.nlp = _load_model(model_dir)
+        self.ner = self.nlp.get_pipe("ner")
+        self._ner = _window_ner(self.ner)
+        self._per = self.nlp.vocab.strings.add("PER")
 
     # -- candidates -------------------------------------------------------------------------
     def _is_not_name(self, lower: str) -> bool:
@@ -333,8 +338,12 @@ class PersonNameFinder:
             if key not in cache and key not in todo:
                 todo[key] = (a, b)
         if todo:
-            vocab = self.nlp.vocab
             with self._lock:  # spaCy's vocab/string store is not safe for concurrent writes
+                if len(self.nlp.vocab.strings) > _VOCAB_MAX:
+                    # The window words fill the model's vocabulary (spaCy keeps every word it has
+                    # seen); a freshly loaded model gives the same answers, and the old one is freed.
+                    self._load(self._model_dir)
+                vocab = self.nlp.vocab
                 docs = [Doc(vocab, words=list(key),
                             spaces=[ends[j] < starts[j + 1] for j in range(a, b - 1)] + [False])
                         for key, (a, b) in todo.items()]
@@ -505,13 +514,14 @@ class PersonNameFinder:
 class _Tokens:
     """Token offsets of a Doc as plain lists: far cheaper than creating spaCy Token objects."""
 
-    __slots__ = ("text", "starts", "ends", "_upper")
+    __slots__ = ("text", "starts", "ends", "_upper", "_start_array")
 
     def __init__(self, doc, text: str | None = None):
         from spacy.attrs import IDX, LENGTH
 
         arr = doc.to_array([IDX, LENGTH])
         self.text: str = doc.text if text is None else text
+        self._start_array = arr[:, 0]
         self.starts: list[int] = arr[:, 0].tolist() if len(doc) else []
         self.ends: list[int] = (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else []
         self._upper: list[int] | None = None
@@ -528,9 +538,13 @@ class _Tokens:
     def upper_initial(self) -> list[int]:
         """Indices of the tokens that begin with a capital letter (computed once)."""
         if self._upper is None:
-            index = dict(zip(self.starts, range(len(self.starts))))
-            found = (index.get(m.start()) for m in _UPPER.finditer(self.text))
-            self._upper = [i for i in found if i is not None]
+            import numpy
+
+            positions = [m.start() for m in _UPPER.finditer(self.text)]
+            starts, n = self.starts, len(self.starts)
+            # the token that starts at or after each capital (the starts are ascending): one at it?
+            found = numpy.searchsorted(self._start_array, positions).tolist() if n and positions else []
+            self._upper = [i for i, p in zip(found, positions) if i < n and starts[i] == p]
         return self._upper
 
 

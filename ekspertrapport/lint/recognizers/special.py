@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..morphology import Token
+from ..morphology import Token, token_lowers, where
 from .health import LexiconRecognizer, Span
 
 #: "faglig bakgrunn fra Polen" is an education, not an ethnic origin.
@@ -65,18 +65,11 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
     def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         """Sexual orientation through partner terms: a man's husband ("mannen hans", "Han og mannen",
         "han er gift med en mann") or a woman's wife ("kona hennes", "Hun bor med kona si")."""
-        subject = None  # the first "han"/"hun"/"ho" of the sentence
-        for n, tok in enumerate(tokens):
-            low = tok.lower
-            if low in (".", "!", "?", "\n"):
-                subject = None
-                continue
-            if subject is None and low in GENDER:
-                subject = GENDER[low]
-                continue
-            partner = PARTNER.get(low)
-            if partner is None:
-                continue
+        lowers = token_lowers(tokens)
+        partners = list(where(map(PARTNER.__contains__, lowers)))  # (rare words)
+        for n, subject in zip(partners, _subjects(lowers, partners)):
+            tok, low = tokens[n], lowers[n]
+            partner = PARTNER[low]
             nxt = tokens[n + 1].lower if n + 1 < len(tokens) else ""
             prev = tokens[n - 1].lower if n else ""
             prev2 = tokens[n - 2].lower if n > 1 else ""
@@ -119,6 +112,28 @@ def _prison_as_workplace(tokens: list[Token], i: int) -> bool:
         if tok.lower in PRISON_WORK or tok.lower.endswith("betjent"):
             return True
     return False
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
+
+
+def _subjects(lowers: list[str], positions: list[int]) -> Iterable[str | None]:
+    """For each of the (ascending) token positions, the gender of the first "han"/"hun"/"ho" of its
+    sentence before it, or None: read back to the sentence's start, or to the previous position when
+    that is in the same sentence (whose answer then carries over), so no token is read more than twice."""
+    last, last_start, last_subject = -1, 0, None
+    for n in positions:
+        start = n
+        while start and start - 1 != last and lowers[start - 1] not in SENTENCE_ENDS:
+            start -= 1
+        if start and start - 1 == last:  # the previous position is in this sentence
+            start, subject, read_from = last_start, last_subject, last + 1
+        else:
+            subject, read_from = None, start
+        if subject is None:
+            subject = next((GENDER[low] for low in lowers[read_from:n] if low in GENDER), None)
+        yield subject
+        last, last_start, last_subject = n, start, subject
 
 
 def build_recognizers(language: str) -> list[SpecialCategoryRecognizer]:
