@@ -52,6 +52,11 @@ def lint(files: tuple[str, ...], fmt: str, fail_on: str | None, config_path: str
 
     explicit = read_config(config_path) if config_path else None
     linter = Linter(explicit)
+    if files:
+        import gc
+
+        linter.load()
+        gc.freeze()  # this process is ours: the loaded pipeline is never garbage (see Linter.load)
     results: list[LintResult] = []
     texts: dict[str, str] = {}
     colour = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -58,7 +58,9 @@ def main() -> int:
         table(name, recs, res)
         negids = {r["id"] for r in recs if not r["spans"]}
         hit = {fp[0] for fp in res[5] if fp[0] in negids}
-        print(f"hard-negative sentences with >=1 finding: {len(hit)}/{len(negids)}")
+        health_hit = {fp[0] for fp in res[5] if fp[0] in negids and fp[1] == "health"}
+        print(f"hard-negative sentences with >=1 finding: {len(hit)}/{len(negids)} "
+              f"(with a health finding: {len(health_hit)})")
         for mf in ("nb", "nn"):
             sub = [r for r in recs if r["malform"] == mf]
             if not sub:
