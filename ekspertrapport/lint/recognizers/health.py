@@ -226,7 +226,8 @@ BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogr
 BRAND_FORMS = frozenset(
     "tabletter tablettar tablett tabletten tablettene tablettane depot retard mikstur miksturen plaster kapsler "
     "kapslar kapsel dråper dropar nesespray inhalator injeksjon injeksjonar injeksjoner sprøyter sprøyte "
-    "sprøyta penn penner brusetabletter smeltetabletter depotplaster forte mite".split()
+    "sprøyta penn penner brusetabletter smeltetabletter depotplaster forte mite gel krem kremen salve salva "
+    "spray liniment".split()
 )
 #: Medication nouns before a brand name ("medisinen Zorblax", "resept på Zorblax").
 BRAND_NOUNS = frozenset(
@@ -244,6 +245,20 @@ BRAND_VERBS = frozenset("tar tek tok bruker brukar brukte fått får fekk fikk".
 BRAND_ADVERBS = frozenset("fast daglig dagleg dagligt kveldstid morgon morgen hver kvar".split())
 #: "om kvelden", "om natta": when a medicine is taken.
 BRAND_TIMES = frozenset("kvelden kvelden morgenen morgonen natta natten kveldane kveldene morgonane morgenene".split())
+#: "infeksjonen i nettverket", "soppinfeksjon i tomatplantane": hosts that are no person.
+NON_HUMAN_HOSTS = ("nettverk", "system", "datamaskin", "pc", "server", "anlegg", "plant", "tomat", "fisk", "laks",
+                   "merd", "dyr", "besetning", "buskap", "kyr", "sau", "gris", "kylling", "fjørfe", "avling",
+                   "maskin", "nett", "data")
+#: "ein stor operasjon": an undertaking, not surgery.
+FIGURATIVE_OPERATION = frozenset(
+    "stor stort store omfattende omfattande enorm enormt skikkelig skikkeleg logistisk militær krevende "
+    "krevjande heil hel".split()
+)
+#: "produktkurs om sårbehandling", "opplæring i …": teaching about treatment.
+TEACHING = ("produktkurs", "fagkurs", "opplæring", "opplæringa", "opplæringen", "undervisning", "undervisninga",
+            "foredrag", "fagdag")
+HOLD_VERBS = frozenset("holdt holder heldt held halde holde arrangerte arrangerer arrangere gir gav ga gi underviser "
+                       "underviste".split())
 #: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
 SYKE_DISEASES = ("omgangssyke", "omgangssjuke", "sjøsyke", "sjøsjuke", "høydesyke", "høgdesjuke", "reisesyke",
                  "reisesjuke", "kyssesyke", "kyssesjuke", "sukkersyke", "sukkersjuke", "fallesyke", "fallesjuke")
@@ -462,8 +477,33 @@ class HealthRecognizer(LexiconRecognizer):
                     break
                 if tok.lower in self.GOODS_CUES:
                     return True
-        if tag == "health.diagnosis" and i >= 2 and tokens[i - 1].lower == "mot":
-            return tokens[i - 2].lower in self.VACCINE_CUES or tokens[i - 2].lower.endswith("vaksine")
+        if tag == "health.diagnosis":
+            # "vaksinasjon mot hepatitt B og meslinger", "vaksinasjonsstatus for influensa", "hepatitt A-vaksine"
+            for tok in reversed(tokens[max(0, i - 6) : i]):
+                if tok.text in (".", "!", "?", ";"):
+                    break
+                if tok.lower.startswith("vaksin") or tok.lower.endswith("vaksine"):
+                    return True
+            if any(t.lower.endswith(("vaksine", "vaksinen", "vaksiner", "vaksinar")) for t in tokens[i + 1 : i + 3]):
+                return True
+            # "infeksjonen i nettverket", "soppinfeksjon i tomatplantane": not a person's disease
+            if i + 2 < len(tokens) and tokens[i + 1].lower in ("i", "på", "blant") and tokens[i + 2].lower.startswith(
+                NON_HUMAN_HOSTS
+            ):
+                return True
+        if tag == "health.treatment" and i >= 1 and tokens[i].lower.startswith("operasjon"):
+            if tokens[i - 1].lower in FIGURATIVE_OPERATION:
+                return True  # "ein stor operasjon for heile mannskapet"
+        if tag in ("health.treatment", "health.examination", "health.medication"):
+            # "produktkurs om sårbehandling", "opplæring i legemiddelhandtering": teaching, not treatment
+            before = [t.lower for t in tokens[max(0, i - 3) : i]]
+            if any(w in ("i", "om") for w in before) and (
+                any(w.endswith(TEACHING) for w in before)
+                # "holdt et kurs i …" (teaching), not "deltar i et kurs i smertemestring" (her own course)
+                or (any(w in ("kurs", "kurset") for w in before)
+                    and any(t.lower in HOLD_VERBS for t in tokens[max(0, i - 6) : i]))
+            ):
+                return True
         return False
 
     @classmethod
@@ -609,6 +649,8 @@ class HealthRecognizer(LexiconRecognizer):
             return True
         if words[0] == "om" and words[1:2] and words[1] in BRAND_NIGHT:
             return True  # "startet med Zorblax om natta"
+        if len(words) > 2 and words[0] in ("flere", "fleire", "to", "tre", "fire") and words[1] in ("ganger", "gonger"):
+            return True  # "bruker Zorblax flere ganger om dagen"
         for i, t in enumerate(tokens[k : k + 6]):  # "fått Zorblax (og senere …) fra fastlegen"
             if t.text in (".", "!", "?", ";"):
                 break
