@@ -12,7 +12,7 @@ Sets and their use:
 - ``r4a``, ``r4b`` round-4 tuning sets (long-tail vocabulary; nynorsk, third persons, services).
 - ``blind-d``   HELD OUT: written for round 4 by a writer who never saw the lexicon; scored once the
                 rounds were finished. Scores only.
-- ``r5a``, ``r5b``, ``r6a``, ``r6b``, ``r7a`` later tuning sets (see README.md).
+- ``r5a`` … ``r8b`` later tuning sets (see README.md).
 - ``blind-e``   HELD OUT: written after round 6; scored once. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.
