@@ -113,6 +113,9 @@ def test_kind_is_explained(linter):
     ("Telefon +47 22 33 44 55 hjemme.", "+47 22 33 44 55"),
     ("Ring 0047 41234567.", "0047 41234567"),
     ("Tlf. 4123 4567.", "4123 4567"),
+    ("Kona hans ringde frå +48 601 234 567 i går.", "+48 601 234 567"),
+    ("Han kan nåast på +370 612 34 567 i jula.", "+370 612 34 567"),
+    ("Svensk nummer: +46 70-123 45 67.", "+46 70-123 45 67"),
 ])
 def test_phone_numbers(linter, text, expected):
     assert [f.text for f in linter.lint_text(text) if f.rule == "identity.phone"] == [expected]
@@ -127,6 +130,8 @@ def test_phone_numbers(linter, text, expected):
     "Tre av 12345678901 sider.",
     "Rom 123 45 er ledig.",
     "Tallene for 2024 2025 er like.",
+    "Det var +12 grader ute i 2024.",
+    "Resultatet ble +3 mot fjoråret.",
 ])
 def test_not_phone_numbers(linter, text):
     assert [f.text for f in linter.lint_text(text) if f.rule == "identity.phone"] == []

@@ -111,6 +111,8 @@ class PhoneRecognizer(_Recognizer):
     #: so the engine skips to such characters; PATTERN is then tried only there).
     START = re.compile(r"[+\d](?<![\w+/.,].)(?<!\d .)")
     CONTEXT = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*|mob|ring\w*|sms|nummer\w*|nr)\b", re.IGNORECASE)
+    #: «+48 601 234 567», «+370 612 34 567», «+46 70-123 45 67»: a country code other than 47 and 9–15 digits.
+    FOREIGN = re.compile(r"(?<![\w+])\+(?!47)[1-9]\d{0,2}(?:[ \u00a0-]?\d{1,4}){2,6}(?![\d])")
     AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bnok|\bkroner|\bbeløp\w*|\bkostnad\w*|\bsum\w*|\$|€)\s*$", re.IGNORECASE)
     AMOUNT_AFTER = re.compile(r"^\s*(?:kr\b|kroner|nok\b|,-|prosent|%|timer|ord\b)", re.IGNORECASE)
 
@@ -130,6 +132,16 @@ class PhoneRecognizer(_Recognizer):
                 continue
             why = f"norsk telefonnummer ved «{context.group()}»" if context else "norsk telefonnummer (8 siffer)"
             results.append(_result(self, self.ENTITY, match.start(), match.end(), 0.9 if context else 0.7, why))
+        if "+" in text:
+            taken = [(r.start, r.end) for r in results]
+            for match in self.FOREIGN.finditer(text):
+                digits = re.sub(r"\D", "", match.group())
+                if not 9 <= len(digits) <= 15 or digits[-8:] in allowed:
+                    continue
+                if any(a < match.end() and match.start() < b for a, b in taken):
+                    continue
+                results.append(_result(self, self.ENTITY, match.start(), match.end(), 0.85,
+                                       "utenlandsk telefonnummer (+landskode)"))
         return results
 
 
