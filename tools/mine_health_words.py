@@ -254,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     lexicon = health_lexicon()
-    forms = word_list()
+    base = word_list()  # read once: decompressing the 577 000-form table takes a second or two
+    forms = dict(base)
     forms.update(nynorsk_forms(forms))
     if args.norne and args.norne.is_dir():
         forms.update({w: l for w, l in norne_words(args.norne).items() if w not in forms})
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lexicon.use_fuzzy = False
     lexicon._cache.clear()
-    lemmas = sorted({l for l in word_list().values() if l.isalpha() and len(l) >= 5})
+    lemmas = sorted({l for l in base.values() if l.isalpha() and len(l) >= 5})
     unknown = [l for l in lemmas if lexicon.lookup(l) is None]
     ranked = sorted(zip(health_probability(weights, bias, vocab, unknown), unknown), reverse=True)[: args.top]
     args.out.write_text("".join(f"{w}\n" for _, w in ranked), encoding="utf-8")

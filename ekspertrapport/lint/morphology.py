@@ -906,27 +906,18 @@ def load_group(
 ) -> Group:
     """Compile ``lexicons/<group>/``: ``word_files`` maps a word-list file name to its tag."""
     names = _list_dir(group)
-    classes = {
-        n[len("class_") : -len(".txt")]: {
-            v for e in read_lines(group, n) if not e.startswith(("+", "-")) for v in variants(e.lower())
-        }
-        for n in names
-        if n.startswith("class_")
-    }
-    class_endings = {
-        n[len("class_") : -len(".txt")]: tuple(
-            sorted({v for e in read_lines(group, n) if e.startswith("-") for v in variants(e[1:].lower())})
-        )
-        for n in names
-        if n.startswith("class_")
-    }
-    class_heads = {
-        n[len("class_") : -len(".txt")]: tuple(
-            sorted({v for e in read_lines(group, n) if e.startswith("+") for v in variants(e[1:].lower())}, key=len, reverse=True)
-        )
-        for n in names
-        if n.startswith("class_")
-    }
+    # class_<name>.txt: members, "+head" lines (compounds with a condition word) and "-ending" lines
+    classes: dict[str, set[str]] = {}
+    class_heads: dict[str, tuple[str, ...]] = {}
+    class_endings: dict[str, tuple[str, ...]] = {}
+    for n in names:
+        if not n.startswith("class_"):
+            continue
+        name, lines = n[len("class_") : -len(".txt")], read_lines(group, n)
+        classes[name] = {v for e in lines if not e.startswith(("+", "-")) for v in variants(e.lower())}
+        heads = {v for e in lines if e.startswith("+") for v in variants(e[1:].lower())}
+        class_heads[name] = tuple(sorted(heads, key=len, reverse=True))
+        class_endings[name] = tuple(sorted({v for e in lines if e.startswith("-") for v in variants(e[1:].lower())}))
     lexicon = Lexicon()
     phrases = PhraseMatcher(classes)
     phrases.class_heads = {k: v for k, v in class_heads.items() if v}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..context import current
 from ..morphology import Token
-from .health import LexiconRecognizer
+from .health import CLAUSE_BREAKS, LexiconRecognizer
 
 #: A direction after these is an open question, not a direction: "vurderer om sykmeldingen skal forlenges".
 EMBEDDED_QUESTION = frozenset({"om", "hvorvidt", "kvarvidt", "hvordan", "korleis", "når"})
@@ -74,7 +74,7 @@ class AgencyRecognizer(LexiconRecognizer):
             return False  # "Saken bør vurderes på nytt"
         rest = []
         for t in tokens[j:]:
-            if t.lower in (".", "!", "?", ";"):
+            if t.lower in CLAUSE_BREAKS:
                 break
             rest.append(t.lower)
         after = [w for w in rest[:3] if w not in ("opp", "med", "til")]

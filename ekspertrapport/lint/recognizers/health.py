@@ -243,8 +243,8 @@ BRAND_BEFORE = frozenset(
 BRAND_WEAK_BEFORE = frozenset("satt sett begynt begynte starta startet byttet bytta sluttet slutta".split())
 BRAND_VERBS = frozenset("tar tek tok bruker brukar brukte fått får fekk fikk".split())
 BRAND_ADVERBS = frozenset("fast daglig dagleg dagligt kveldstid morgon morgen hver kvar".split())
-#: "om kvelden", "om natta": when a medicine is taken.
-BRAND_TIMES = frozenset("kvelden kvelden morgenen morgonen natta natten kveldane kveldene morgonane morgenene".split())
+#: "om kvelden", "om morgonen": when a medicine is taken (the night, BRAND_NIGHT, is a cue even after "bruker").
+BRAND_TIMES = frozenset("kvelden morgenen morgonen morgonane morgenene".split())
 #: "infeksjonen i nettverket", "soppinfeksjon i tomatplantane": hosts that are no person.
 NON_HUMAN_HOSTS = ("nettverk", "system", "datamaskin", "pc", "server", "anlegg", "plant", "tomat", "fisk", "laks",
                    "merd", "dyr", "besetning", "buskap", "kyr", "sau", "gris", "kylling", "fjørfe", "avling",
@@ -259,6 +259,19 @@ TEACHING = ("produktkurs", "fagkurs", "opplæring", "opplæringa", "opplæringen
             "foredrag", "fagdag")
 HOLD_VERBS = frozenset("holdt holder heldt held halde holde arrangerte arrangerer arrangere gir gav ga gi underviser "
                        "underviste".split())
+#: Tokens that end the stretch a context cue is looked for in.
+CLAUSE_BREAKS = frozenset({".", "!", "?", ";"})
+
+
+def _before_in_sentence(tokens: list[Token], i: int, width: int) -> Iterable[str]:
+    """The lower-cased forms of up to ``width`` tokens before ``tokens[i]``, nearest first, stopping at
+    the end of the previous sentence."""
+    for tok in reversed(tokens[max(0, i - width) : i]):
+        if tok.text in CLAUSE_BREAKS:
+            return
+        yield tok.lower
+
+
 #: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
 SYKE_DISEASES = ("omgangssyke", "omgangssjuke", "sjøsyke", "sjøsjuke", "høydesyke", "høgdesjuke", "reisesyke",
                  "reisesjuke", "kyssesyke", "kyssesjuke", "sukkersyke", "sukkersjuke", "fallesyke", "fallesjuke")
@@ -444,7 +457,7 @@ class HealthRecognizer(LexiconRecognizer):
             self._general(tokens, n, n + 1)
             or self._workplace(tokens, n, tag)
             or self._crime(tokens, n, tag)
-            or self._goods_or_vaccine(tokens, n, tag)
+            or self._other_sense(tokens, n, tag)
         )
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
@@ -452,38 +465,35 @@ class HealthRecognizer(LexiconRecognizer):
             self._general(tokens, i, j)
             or self._workplace(tokens, i, tag, j)
             or self._crime(tokens, i, tag)
-            or self._goods_or_vaccine(tokens, i, tag)
+            or self._other_sense(tokens, i, tag)
         )
 
     #: Verbs and nouns that make medicines and medical supplies goods of the job: "selger reseptfrie
     #: legemidler som Paracet", "lagerfører sprøyter", "tilbereder cytostatika", "dele ut medisinar".
     GOODS_CUES = frozenset(
-        "selger sel selge solgte seld lagerfører lagerfører lagerføre distribuerer distribuere tilbereder "
+        "selger sel selge solgte seld lagerfører lagerføre distribuerer distribuere tilbereder "
         "tilbereier tilberede produserer produsere pakker pakkar pakke bestiller bestillar bestille leverer "
-        "leverar levere plukker plukkar plukke utleverer utleverar utlevere dele deler deler ekspederer "
-        "ekspedere sortiment sortimentet varer varene varer reseptfrie reseptfri forbruksmateriell hylla hyllene "
+        "leverar levere plukker plukkar plukke utleverer utleverar utlevere dele deler ekspederer "
+        "ekspedere sortiment sortimentet varer varene reseptfrie reseptfri forbruksmateriell hylla hyllene "
         "lageret".split()
     )
     #: "vaksinasjon mot hepatitt B", "vaksine mot gulfeber": a requirement, not a disease.
     VACCINE_CUES = frozenset(
-        "vaksine vaksinen vaksinar vaksiner vaksinasjon vaksinasjonen vaksinert vaksinering vaksinering "
+        "vaksine vaksinen vaksinar vaksiner vaksinasjon vaksinasjonen vaksinert vaksinering "
         "vaksinerte beskyttelse beskyttelsen vern".split()
     )
 
-    def _goods_or_vaccine(self, tokens: list[Token], i: int, tag: str) -> bool:
+    def _other_sense(self, tokens: list[Token], i: int, tag: str) -> bool:
+        """A health word used about something other than a person's health: medicines as goods of the job,
+        a vaccine as a requirement, an infection of a network or a plant, "ein stor operasjon", a course
+        someone teaches."""
         if tag in ("health.medication", "health.treatment"):
-            for tok in reversed(tokens[max(0, i - 8) : i]):
-                if tok.text in (".", "!", "?", ";"):
-                    break
-                if tok.lower in self.GOODS_CUES:
-                    return True
+            if any(w in self.GOODS_CUES for w in _before_in_sentence(tokens, i, 8)):
+                return True
         if tag == "health.diagnosis":
             # "vaksinasjon mot hepatitt B og meslinger", "vaksinasjonsstatus for influensa", "hepatitt A-vaksine"
-            for tok in reversed(tokens[max(0, i - 6) : i]):
-                if tok.text in (".", "!", "?", ";"):
-                    break
-                if tok.lower.startswith("vaksin") or tok.lower.endswith("vaksine"):
-                    return True
+            if any(w.startswith("vaksin") or w.endswith("vaksine") for w in _before_in_sentence(tokens, i, 6)):
+                return True
             if any(t.lower.endswith(("vaksine", "vaksinen", "vaksiner", "vaksinar")) for t in tokens[i + 1 : i + 3]):
                 return True
             # "infeksjonen i nettverket", "soppinfeksjon i tomatplantane": not a person's disease
@@ -652,7 +662,7 @@ class HealthRecognizer(LexiconRecognizer):
         if len(words) > 2 and words[0] in ("flere", "fleire", "to", "tre", "fire") and words[1] in ("ganger", "gonger"):
             return True  # "bruker Zorblax flere ganger om dagen"
         for i, t in enumerate(tokens[k : k + 6]):  # "fått Zorblax (og senere …) fra fastlegen"
-            if t.text in (".", "!", "?", ";"):
+            if t.text in CLAUSE_BREAKS:
                 break
             if t.lower in ("fra", "frå", "av", "hos", "hjå") and k + i + 1 < len(tokens):
                 if tokens[k + i + 1].lower in BRAND_PRESCRIBERS:

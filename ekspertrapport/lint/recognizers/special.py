@@ -102,16 +102,11 @@ PRISON_WORK = frozenset(
 
 
 def _prison_as_workplace(tokens: list[Token], i: int) -> bool:
-    """A bare "fengsel" in a sentence about the job: a work word within eight tokens before or after, or
-    the name of the prison ("Fjordby fengsel")."""
+    """A bare "fengsel" about the job: a work word within eight tokens before or after it (across a
+    sentence end too), or the name of the prison ("Fjordby fengsel")."""
     if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha():
         return True
-    for tok in tokens[max(0, i - 8) : i + 9]:
-        if tok.text in (".", "!", "?"):
-            continue
-        if tok.lower in PRISON_WORK or tok.lower.endswith("betjent"):
-            return True
-    return False
+    return any(tok.lower in PRISON_WORK or tok.lower.endswith("betjent") for tok in tokens[max(0, i - 8) : i + 9])
 
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
