@@ -6,8 +6,12 @@ import copy
 from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+from ekspertrapport.document import document_from_path
+from ekspertrapport.errors import EkspertrapportError
 
 PARTIES = [
     ("Arbeidsgiver", "Solsikken Barnehage AS"),
@@ -219,3 +223,16 @@ def full_featured(path: Path) -> Path:
     target = body_paragraph(doc, "Det anbefales å fordele oppgavene tydeligere og innføre faste samtaler.")
     doc.add_comment(target.runs, text="Kommentar: fastlegen sier diabetes", author="Leder", initials="PL")
     return save(doc, path)
+
+
+def assert_refused(path: Path, *words: str) -> str:
+    """Reading ``path`` (Word or PDF) fails with a Norwegian message containing ``words`` and exit status 2,
+    and the file is left untouched; returns the message."""
+    before = path.read_bytes()
+    with pytest.raises(EkspertrapportError) as info:
+        document_from_path(path)
+    for word in words:
+        assert word in info.value.message, info.value.message
+    assert path.read_bytes() == before
+    assert info.value.exit_status == 2
+    return info.value.message
