@@ -14,6 +14,8 @@ Sets and their use:
                 rounds were finished. Scores only.
 - ``r5a`` … ``r8b`` later tuning sets (see README.md).
 - ``blind-e``   HELD OUT: written after round 6; scored once. Scores only.
+- ``r9a``, ``r9b``, ``r9c`` round-9 sets: training data for the health tagger (``models/train_health.py``).
+- ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.
 Same matching as ``run_blind.py``: a finding matches a gold span of the same category when the
@@ -32,7 +34,7 @@ sys.path.insert(0, str(HERE))
 from build import build  # noqa: E402
 from run_blind import CATS, evaluate, table  # noqa: E402
 
-HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e"})
+HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e", "blind-f", "blind-g"})
 
 
 def main() -> int:
