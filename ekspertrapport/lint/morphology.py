@@ -706,6 +706,10 @@ class PhraseMatcher:
             raise KeyError(name)
         return name in self._classes_of(lower)
 
+    def classes_of(self, lower: str) -> frozenset[str]:
+        """The classes a lower-cased word belongs to (see :meth:`_classes_of`)."""
+        return self._classes_of(lower)
+
     def _classes_of(self, lower: str) -> frozenset[str]:
         """The classes of a word (cached): those with one of its stems as a member or ending with one of
         their "-endings", and those with a "+head" it is a compound of (:meth:`_compound_member`)."""

@@ -24,6 +24,7 @@ from typing import ClassVar
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from ..morphology import Group, Token, capitalised, load_group, token_lowers, tokenize, where
+from ..tagger import HealthTagger, model_path, read_model
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
@@ -82,19 +83,27 @@ class LexiconRecognizer(EntityRecognizer):
     # -- analysis -------------------------------------------------------------------------------
     def find(self, text: str) -> list[Span]:
         """Merged spans (start, end, rule, why) in ``text``; the recognizer's core, without presidio."""
+        return self._find(text)[0]
+
+    def _find(self, text: str) -> tuple[list[Span], list[tuple[int, int]]]:
+        """The merged spans, and the character ranges of every lexicon hit and pattern match, kept or
+        rejected by the context rules (what the lexicons have already decided about)."""
         tokens = tokenize(text)
         group = self.group
         spans: list[Span] = []
+        decided: list[tuple[int, int]] = []
         hits = group.lexicon.lookup_all(tokens.texts)
         for n in compress(range(len(hits)), hits):  # the tokens with a hit
             hit, tok = hits[n], tokens[n]
+            decided.append((tok.start, tok.end))
             if self.accept_token(tokens, n, hit.tag):
                 spans.append((tok.start, tok.end, hit.tag, f"leksikon: {hit.why} ({self.GROUP})"))
         for i, j, phrase in group.phrases.find(tokens):
+            decided.append((tokens[i].start, tokens[j - 1].end))
             if self.accept_phrase(tokens, i, j, phrase.tag):
                 spans.append((tokens[i].start, tokens[j - 1].end, phrase.tag, f"mønster: {phrase.source}"))
         spans.extend(self.extra_spans(text, tokens, spans))
-        return join_close(text, merge(self.filter_spans(tokens, spans)))
+        return join_close(text, merge(self.filter_spans(tokens, spans))), decided
 
     def filter_spans(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """Drop raw spans before they are merged (a hook for context rules over whole phrases)."""
@@ -144,6 +153,8 @@ def _compiled_group(
 
 #: Recognizer class → (its extra words' source, its compiled group): see ``LexiconRecognizer._group``.
 _GROUPS: dict[type, tuple[object, Group]] = {}
+#: Recognizer class → (the group its tagger's word features come from, the tagger).
+_TAGGERS: dict[type, tuple[Group, HealthTagger]] = {}
 
 
 def _compiled(
@@ -156,9 +167,14 @@ def _clear_compiled() -> None:
     """Forget every compiled group (``_compiled.cache_clear()``, as for an ``functools.lru_cache``)."""
     _compiled_group.cache_clear()
     _GROUPS.clear()
+    _TAGGERS.clear()
 
 
 _compiled.cache_clear = _clear_compiled  # type: ignore[attr-defined]
+
+
+def _overlaps_any(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(r_start < end and start < r_end for r_start, r_end in ranges)
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -273,6 +289,12 @@ def _before_in_sentence(tokens: list[Token], i: int, width: int) -> Iterable[str
 
 
 #: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
+#: "blind for", "døv for" and "en hodepine for ledelsen" are about attention and trouble, not health.
+FIGURATIVE_FOR = frozenset("blind døv hodepine hovudpine hodepinen hovudpina mareritt marerittet".split())
+FIGURATIVE_FOR_BEFORE = frozenset("en ein ei et eit årlig årleg stor skikkelig skikkeleg evig real".split())
+MACHINES = ("maskinene", "maskinane", "maskiner", "maskinar", "maskinparken", "skannerne", "skannarane")
+#: A case, a complaint or an application "under behandling" (being dealt with).
+CASE_WORDS = ("varsel", "varsl", "sak", "søknad", "klage", "avvik", "tvist", "anke", "krav")
 SYKE_DISEASES = ("omgangssyke", "omgangssjuke", "sjøsyke", "sjøsjuke", "høydesyke", "høgdesjuke", "reisesyke",
                  "reisesjuke", "kyssesyke", "kyssesjuke", "sukkersyke", "sukkersjuke", "fallesyke", "fallesjuke")
 #: "om natta": a time of day no software or tool is used at, so a cue even after "bruker".
@@ -318,6 +340,7 @@ class HealthRecognizer(LexiconRecognizer):
         "health.medication",
         "health.reproductive",
         "health.substance",
+        "health.description",
     ]
 
     #: Words just before a hit that make it general HMS talk, not about a person ("forebygging av
@@ -501,6 +524,19 @@ class HealthRecognizer(LexiconRecognizer):
                 NON_HUMAN_HOSTS
             ):
                 return True
+        if tag == "health.examination" and tokens[i].lower.endswith(MACHINES):
+            return True  # "serviceavtalen på MR-maskinene": equipment (a person lies in one machine)
+        nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        if nxt == "for" and tokens[i].lower in FIGURATIVE_FOR:
+            # "blind for kor tungt det var", "døv for innspela"; "ein årleg hovudpine for leiinga"
+            if tokens[i].lower in ("blind", "døv") or (i and tokens[i - 1].lower in FIGURATIVE_FOR_BEFORE) or (
+                i > 1 and tokens[i - 2].lower in FIGURATIVE_FOR_BEFORE
+            ):
+                return True
+        if tag == "health.treatment" and tokens[i].lower == "under" and nxt.startswith("behandling"):
+            # "begge varslene er under behandling": a case being dealt with
+            if any(w.startswith(CASE_WORDS) for w in _before_in_sentence(tokens, i, 10)):
+                return True
         if tag == "health.treatment" and i >= 1 and tokens[i].lower.startswith("operasjon"):
             if tokens[i - 1].lower in FIGURATIVE_OPERATION:
                 return True  # "ein stor operasjon for heile mannskapet"
@@ -528,6 +564,44 @@ class HealthRecognizer(LexiconRecognizer):
 
         _codes, titles = imported_codes()
         return tuple((t, "health.diagnosis") for t in titles)
+
+    def find(self, text: str) -> list[Span]:
+        """The lexicon spans, and the trained tagger's spans (``health.description``) where the lexicons
+        have neither found nor rejected anything."""
+        spans, decided = self._find(text)
+        tagged = self.tagger().spans(text, tokens := tokenize(text))
+        if not tagged:
+            return spans
+        taken = decided + [(s[0], s[1]) for s in spans]
+        for span in tagged:
+            start, end = tokens[span.first].start, tokens[span.last].end
+            if not _overlaps_any(taken, start, end):
+                spans.append((start, end, "health.description", f"modell: sannsynlighet {span.probability:.2f}"))
+        return sorted(spans)
+
+    def tagger(self) -> HealthTagger:
+        """The trained tagger, over this recognizer's current lexicon group (loaded once)."""
+        group = self.group
+        known = _TAGGERS.get(type(self))
+        if known is not None and known[0] is group:
+            return known[1]
+        data = read_model(model_path())
+        tagger = HealthTagger(data["weights"], data["bias"], data["threshold"], self.tagger_word_info(),
+                              data.get("extend"))
+        _TAGGERS[type(self)] = (group, tagger)
+        return tagger
+
+    def tagger_word_info(self):
+        """What :mod:`~ekspertrapport.lint.tagger` needs to know about a word: the lexicon classes it
+        belongs to (body part, sensation, …) and its lexicon hit's rule id, if any."""
+        group = self.group
+        classes_of, lookup = group.phrases.classes_of, group.lexicon.lookup
+
+        def word_info(lower: str) -> tuple[tuple[str, ...], str | None]:
+            hit = lookup(lower)
+            return tuple(classes_of(lower)), (hit.tag if hit is not None else None)
+
+        return word_info
 
     @property
     def known_codes(self) -> frozenset[str]:
