@@ -221,20 +221,21 @@ class HealthTagger:
         probs = self.probabilities(text, tokens)
         lowers = tokens.lowers
         spans: list[TaggedSpan] = []
-        if not len(probs) or probs.max() < limit:
-            return spans
-        word = [w[:1].isalnum() for w in lowers]
-        probs = probs.tolist()
         n = len(probs)
-        for k in where(p >= limit for p in probs):
-            if not word[k] or (spans and k <= spans[-1].last):
+
+        def word(k: int) -> bool:
+            return lowers[k][:1].isalnum()
+
+        for k in np.flatnonzero(probs >= limit).tolist():  # few tokens: the rest in Python
+            if not word(k) or (spans and k <= spans[-1].last):
                 continue
             first = last = k
-            while first > 0 and word[first - 1] and probs[first - 1] >= low and (not spans or first - 1 > spans[-1].last):
+            floor = spans[-1].last + 1 if spans else 0
+            while first > floor and probs[first - 1] >= low and word(first - 1):
                 first -= 1
-            while last + 1 < n and word[last + 1] and probs[last + 1] >= low:
+            while last + 1 < n and probs[last + 1] >= low and word(last + 1):
                 last += 1
-            spans.append(TaggedSpan(first, last, max(probs[first : last + 1])))
+            spans.append(TaggedSpan(first, last, float(probs[first : last + 1].max())))
         return spans
 
 

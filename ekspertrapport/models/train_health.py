@@ -223,15 +223,16 @@ def score(records, linter_spans, model_spans) -> tuple[int, int, int, int]:
     return tp_p, n_p, tp_g, n_g
 
 
-def make_tagger(weights: dict[str, float], bias: float, threshold: float):
+def make_tagger(weights: dict[str, float], bias: float, threshold: float, extend: float | None = None):
     from ekspertrapport.lint.recognizers.health import HealthRecognizer
     from ekspertrapport.lint.tagger import HealthTagger
 
-    return HealthTagger(weights, bias, threshold, HealthRecognizer().tagger_word_info())
+    return HealthTagger(weights, bias, threshold, HealthRecognizer().tagger_word_info(), extend)
 
 
 def cross_validate(sets: dict[str, list[dict]], featurized: dict[str, list[tuple]], args) -> None:
-    print("leave-one-set-out over the writers' sets (dev always in training); health P / R")
+    print("leave-one-set-out over the writers' sets (dev always in training); health P / R;"
+          f" spans extend over neighbours ≥ {args.extend}")
     names = [n for n in sets if n != "dev"]
     lin = {n: linter_health(sets[n]) for n in names}
     totals = {t: [0, 0, 0, 0] for t in THRESHOLDS}
@@ -240,7 +241,7 @@ def cross_validate(sets: dict[str, list[dict]], featurized: dict[str, list[tuple
         t0 = time.perf_counter()
         training = [f for other in sets if other != name for f in featurized[other]]
         weights, bias = fit(training, args)
-        tagger = make_tagger(weights, bias, 0.5)
+        tagger = make_tagger(weights, bias, 0.5, args.extend)
         alone = score(sets[name], lin[name], [[] for _ in sets[name]])
         base = [a + b for a, b in zip(base, alone)]
         row = [f"{name:8} linter {alone[0] / max(alone[1], 1):.3f}/{alone[2] / max(alone[3], 1):.3f}"]
