@@ -111,6 +111,24 @@ def test_shipped_model_loads_and_flags_through_the_linter(linter):
     assert found[0].message and found[0].suggestion
 
 
+def test_shipped_model_is_trained_on_the_current_health_lexicon():
+    """The word features come from the health lexicon: after a lexicon change, retrain the model
+    (``python -m ekspertrapport.models.train_health``, deterministic, a few seconds)."""
+    from ekspertrapport.lint.tagger import lexicon_fingerprint
+
+    assert read_model(model_path())["lexicon_sha256"] == lexicon_fingerprint(), (
+        "the health lexicon changed since the tagger was trained: run python -m ekspertrapport.models.train_health"
+    )
+
+
+def test_model_for_another_context_width_is_refused(tmp_path):
+    other = tmp_path / "other.json.gz"
+    with gzip.open(other, "wt", encoding="utf-8") as fh:
+        json.dump({"bias": 0, "threshold": 0.5, "weights": {}, "context": 5}, fh)
+    with pytest.raises(EkspertrapportError, match="kunne ikke leses"):
+        read_model(other)
+
+
 def test_disabled_rule_is_not_reported(linter, tmp_path):
     from ekspertrapport.lint.config import LintConfig
 

@@ -35,14 +35,15 @@ import numpy as np
 from ..errors import EkspertrapportError
 from .morphology import TokenList, stems, where
 
-#: The roles a word plays for the token being scored, and the feature templates used in each.
-ROLES: tuple[str, ...] = ("w", "l1", "r1", "l2", "r2", "s")
+#: How many words on each side of a token are features of it.
+CONTEXT = 2
+#: The roles a word plays for the token being scored ("l2": second word to its left), the distance of
+#: each neighbour role (positive: to the left), and the feature templates used in each role.
+ROLES: tuple[str, ...] = ("w", *(f"{side}{k}" for k in range(1, CONTEXT + 1) for side in "lr"), "s")
+SHIFTS: dict[str, int] = {f"{side}{k}": (k if side == "l" else -k) for k in range(1, CONTEXT + 1) for side in "lr"}
 _ROLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "w": ("w", "s3", "s4", "s5", "p4", "st", "c", "lex", "sh"),
-    "l1": ("w", "s4", "st", "c", "lex"),
-    "r1": ("w", "s4", "st", "c", "lex"),
-    "l2": ("w", "c", "lex"),
-    "r2": ("w", "c", "lex"),
+    **{role: ("w", "s4", "st", "c", "lex") if abs(shift) == 1 else ("w", "c", "lex") for role, shift in SHIFTS.items()},
     "s": ("w", "c", "lex"),
 }
 _ZERO = (0.0,) * len(ROLES)
@@ -204,11 +205,12 @@ class HealthTagger:
             c = self._table[ids]  # (n, 6), a copy
         sids = sentence_ids(text, tokens)
         z = c[:, 0] + self.bias
-        for role, shift, edge in ((1, 1, self._bos), (2, -1, self._eos), (3, 2, self._bos), (4, -2, self._eos)):
-            z += _neighbour(c[:, role], sids, shift, edge[role])
+        for j, role in enumerate(ROLES[1:-1], start=1):
+            shift = SHIFTS[role]
+            z += _neighbour(c[:, j], sids, shift, (self._bos if shift > 0 else self._eos)[j])
         # each distinct word of a sentence adds its sentence contribution once
         pairs = np.unique(sids * (known + 1) + ids, return_index=True)[1]
-        sentence = np.bincount(sids[pairs], weights=c[pairs, 5], minlength=int(sids[-1]) + 1)
+        sentence = np.bincount(sids[pairs], weights=c[pairs, -1], minlength=int(sids[-1]) + 1)
         z += sentence[sids]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
@@ -239,6 +241,18 @@ class HealthTagger:
         return spans
 
 
+def lexicon_fingerprint() -> str:
+    """SHA-256 over the health lexicon files (names and contents): the word features depend on them,
+    so the shipped model records the fingerprint it was trained with (a test compares them)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = resources.files("ekspertrapport.lint.lexicons").joinpath("health")
+    for name in sorted(p.name for p in root.iterdir() if p.name.endswith(".txt")):
+        digest.update(name.encode() + b"\0" + root.joinpath(name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def model_path() -> Any:
     """The shipped weights (``ekspertrapport/models/helse/weights.json.gz``)."""
     return resources.files("ekspertrapport.models").joinpath("helse", "weights.json.gz")
@@ -253,6 +267,8 @@ def read_model(path: Any) -> dict:
         data["bias"], data["threshold"] = float(data["bias"]), float(data["threshold"])
         if not isinstance(data["weights"], dict):
             raise TypeError("weights er ikke en tabell")
+        if data.get("context", CONTEXT) != CONTEXT:
+            raise ValueError(f"modellen bruker {data['context']} ord på hver side, koden {CONTEXT}")
         return data
     except FileNotFoundError as exc:
         raise EkspertrapportError(

@@ -83,7 +83,7 @@ class Featurizer:
         """Per token: its features without the sentence part; per sentence: the sentence features;
         each token's sentence; each token's label (1 = inside a gold health span)."""
         from ekspertrapport.lint.morphology import tokenize
-        from ekspertrapport.lint.tagger import sentence_ids
+        from ekspertrapport.lint.tagger import SHIFTS, sentence_ids
 
         text = record["text"]
         tokens = tokenize(text)
@@ -95,10 +95,10 @@ class Featurizer:
         for k in range(n):
             sid = sids[k]
             f = list(self.of_word(words[k])["w"])
-            f += self.of_word(words[k - 1] if k >= 1 and sids[k - 1] == sid else self.BOS)["l1"]
-            f += self.of_word(words[k + 1] if k + 1 < n and sids[k + 1] == sid else self.EOS)["r1"]
-            f += self.of_word(words[k - 2] if k >= 2 and sids[k - 2] == sid else self.BOS)["l2"]
-            f += self.of_word(words[k + 2] if k + 2 < n and sids[k + 2] == sid else self.EOS)["r2"]
+            for role, shift in SHIFTS.items():  # shift > 0: a word to the left
+                j = k - shift
+                inside = 0 <= j < n and sids[j] == sid
+                f += self.of_word(words[j] if inside else (self.BOS if shift > 0 else self.EOS))[role]
             token_feats.append(f)
             labels.append(int(any(overlaps((tokens[k].start, tokens[k].end), g) for g in gold)))
         sentence_feats: list[list[str]] = []
@@ -259,11 +259,15 @@ def cross_validate(sets: dict[str, list[dict]], featurized: dict[str, list[tuple
 
 def save(weights: dict[str, float], bias: float, args, out: Path, info: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    from ekspertrapport.lint.tagger import CONTEXT, lexicon_fingerprint
+
     data = {"model": "ekspertrapport health tagger", "version": 1, "bias": round(bias, 4),
+            "context": CONTEXT, "lexicon_sha256": lexicon_fingerprint(),
             "threshold": args.threshold, "extend": args.extend, "features": len(weights), "training": info, "weights": weights}
     fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
     os.close(fd)
-    with gzip.GzipFile(tmp, "wb", mtime=0) as fh:  # mtime=0: the same weights give the same bytes
+    # no file name and mtime 0 in the gzip header: the same weights give the same bytes
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     umask = os.umask(0)
     os.umask(umask)
