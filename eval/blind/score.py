@@ -14,7 +14,9 @@ Sets and their use:
                 rounds were finished. Scores only.
 - ``r5a`` … ``r8b`` later tuning sets (see README.md).
 - ``blind-e``   HELD OUT: written after round 6; scored once. Scores only.
-- ``r9a``, ``r9b``, ``r9c`` round-9 sets: training data for the health tagger (``models/train_health.py``).
+- ``r9a``, ``r9b``, ``r9c`` round-9 tuning sets, also training data for the health tagger.
+- ``r10a`` (agency and special categories), ``r10b`` (symptoms in own words), ``r10c`` (sectors seldom
+  seen) round-10 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.

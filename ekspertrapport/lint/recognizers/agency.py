@@ -18,6 +18,8 @@ from .health import CLAUSE_BREAKS, LexiconRecognizer
 
 #: A direction after these is an open question, not a direction: "vurderer om sykmeldingen skal forlenges".
 EMBEDDED_QUESTION = frozenset({"om", "hvorvidt", "kvarvidt", "hvordan", "korleis", "når"})
+#: "Dersom NAV innvilger tilskudd, …": a condition, not a decision.
+CONDITIONS = frozenset({"dersom", "hvis", "viss", "ifall", "såframt", "forutsatt"})
 
 #: Agency words that name the employer when the employer's name contains the key.
 EMPLOYER_AGENCIES = {
@@ -67,7 +69,7 @@ class AgencyRecognizer(LexiconRecognizer):
     RULES = ["agency.directive"]
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
-        if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION:  # "... om sykmeldingen skal forlenges"
+        if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION | CONDITIONS:  # "... om sykmeldingen skal forlenges"
             return False
         words = {t.lower for t in tokens[i:j]}
         if words & NEUTRAL_OBJECTS and tokens[j - 1].lower in NEUTRAL_PASSIVES:
