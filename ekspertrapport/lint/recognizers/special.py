@@ -21,6 +21,19 @@ NOT_ORIGIN = frozenset(
 )
 
 
+#: Words that make a church or its services the workplace, not a faith.
+CHURCH_WORK = frozenset(
+    "kantor kantoren prest presten organist organisten kirketjener kirketjeneren kyrkjetenar kyrkjetenaren "
+    "kirkeverge kyrkjeverje klokker diakon tilsett ansatt stilling stillinga stillingen arbeidsdag arbeidsdagen "
+    "arbeidsdagane arbeidsdagene klargjøring klargjering oppgaver oppgåver oppgåvene oppgavene fellesråd "
+    "fellesrådet gravferder gravferd gravplass gravplassdrift vigsler vigslar korøvingar korøvelser kveldsarbeid "
+    "turnus vakter".split()
+)
+#: A union's representative in that role (not the worker's membership).
+UNION_ROLES = ("tillitsvalgt", "tillitsvald", "klubbleder", "klubbleiar", "klubbleiaren", "klubblederen",
+               "representant", "representanten", "tillitsvalde", "tillitsvalgte")
+IS_VERBS = frozenset("er var vore vært blitt vorte som bli verte".split())
+
 GENDER = {"han": "m", "hun": "f", "ho": "f"}
 PARTNER = {
     **dict.fromkeys("mannen ektemannen ektemann ektemaken mann".split(), "m"),
@@ -53,7 +66,27 @@ class SpecialCategoryRecognizer(LexiconRecognizer):
         "special-category.criminal-record",
     ]
 
+    def accept_token(self, tokens: list[Token], n: int, tag: str) -> bool:
+        return not self._in_a_role(tokens, n, tag)
+
+    @staticmethod
+    def _in_a_role(tokens: list[Token], i: int, tag: str) -> bool:
+        """The word is about a job or a role, not about the person: a church or its services as the
+        workplace ("kantor i Den norske kyrkja", "klargjering til gudstenester"), a union named by its
+        representative in that role ("Hovedtillitsvalgt for Fagforbundet deltok")."""
+        if tag == "special-category.religion":
+            near = {t.lower for t in tokens[max(0, i - 6) : i + 7]}
+            return bool(near & CHURCH_WORK)
+        if tag == "special-category.union":
+            for k in range(max(0, i - 3), i + 1):
+                if tokens[k].lower.endswith(UNION_ROLES):
+                    # "hun er (verneombud og) tillitsvalgt for …" stays: her own membership
+                    return not any(t.lower in IS_VERBS for t in tokens[max(0, k - 3) : k])
+        return False
+
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
+        if self._in_a_role(tokens, i, tag):
+            return False
         if tag == "special-category.ethnicity" and i > 0 and tokens[i - 1].lower in NOT_ORIGIN:
             return False
         if tag == "special-category.criminal-record" and j - i == 1 and _prison_as_workplace(tokens, i):
@@ -97,7 +130,7 @@ PRISON_WORK = frozenset(
     "jobber jobbar jobbet jobba arbeider arbeidar arbeidet arbeida ansatt ansett tilsett tilsette betjent betjentar "
     "betjenter fengselsbetjent fengselsbetjenten miljøarbeider miljøarbeidar vikar vikarar vikarer leder leiar "
     "sekretær lærer lærar kollega kollegaer kollegaene kolleger tjenestested tenestestad arbeidsplass arbeidsplassen "
-    "vakt vakter vaktene innsatte innsette".split()
+    "vakt vakter vaktene innsatte innsette stilling stillinga stillingen stillingar stillinger".split()
 )
 
 
@@ -106,8 +139,16 @@ def _prison_as_workplace(tokens: list[Token], i: int) -> bool:
     sentence end too), or the name of the prison ("Fjordby fengsel")."""
     if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha():
         return True
+    if tokens[i].lower in ("fengselet", "fengslet") and not any(
+        t.lower.startswith(SERVING) for t in tokens[max(0, i - 6) : i]
+    ):
+        return True  # "Fengselet har ledige stillingar", "like ved fengselet": the institution
     return any(tok.lower in PRISON_WORK or tok.lower.endswith("betjent") for tok in tokens[max(0, i - 8) : i + 9])
 
+
+#: Verbs of serving a sentence: "sit i fengselet", "sonar i fengselet".
+SERVING = ("sitt", "sit", "satt", "sat", "sete", "son", "dømt", "dømd", "overført", "innsett", "fengsla", "kom",
+           "løslat", "sleppt", "slept", "ut")
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
 
