@@ -17,7 +17,7 @@ import functools
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from itertools import compress
+from itertools import accumulate, compress
 from operator import itemgetter
 from typing import ClassVar
 
@@ -171,10 +171,6 @@ def _clear_compiled() -> None:
 
 
 _compiled.cache_clear = _clear_compiled  # type: ignore[attr-defined]
-
-
-def _overlaps_any(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(r_start < end and start < r_end for r_start, r_end in ranges)
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -572,10 +568,13 @@ class HealthRecognizer(LexiconRecognizer):
         tagged = self.tagger().spans(text, tokens := tokenize(text))
         if not tagged:
             return spans
-        taken = decided + [(s[0], s[1]) for s in spans]
+        taken = sorted(decided + [(s[0], s[1]) for s in spans])
+        starts = [t[0] for t in taken]
+        reach = list(accumulate((t[1] for t in taken), max))  # reach[k]: the furthest end of taken[:k + 1]
         for span in tagged:
             start, end = tokens[span.first].start, tokens[span.last].end
-            if not _overlaps_any(taken, start, end):
+            k = bisect_left(starts, end)  # taken[:k] start before this span ends
+            if not (k and reach[k - 1] > start):
                 spans.append((start, end, "health.description", f"modell: sannsynlighet {span.probability:.2f}"))
         return sorted(spans)
 
