@@ -17,6 +17,8 @@ Sets and their use:
 - ``r9a``, ``r9b``, ``r9c`` round-9 tuning sets, also training data for the health tagger.
 - ``r10a`` (agency and special categories), ``r10b`` (symptoms in own words), ``r10c`` (sectors seldom
   seen) round-10 tuning sets, also training data for the health tagger.
+- ``r11a`` (subtle leaks), ``r11b`` (the worker's own story), ``r11c`` (the end of reports: measures
+  and directions) round-11 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.

@@ -14,6 +14,10 @@ but costs 2–5 points of precision (F1 about the same), and running the model o
 roughly double the linter's time on unseen text, so it is not part of the linter. It shows where the
 remaining misses are (symptoms in a person's own words) and is the starting point for a model with a
 confidence threshold or a sentence-level filter.
+
+What shipped instead (round 9): a linear token tagger (``ekspertrapport/lint/tagger.py``, trained by
+``ekspertrapport/models/train_health.py``) with a threshold chosen by cross-validation, run only where
+the lexicons have neither found nor rejected anything; it costs ≈ 0.3–0.6 ms per 2 000 words.
 """
 
 from __future__ import annotations
