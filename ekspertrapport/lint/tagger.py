@@ -20,7 +20,6 @@ already covers (``health.description``).
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import re
@@ -133,7 +132,7 @@ class HealthTagger:
 
     def __init__(self, weights: dict[str, float], bias: float, threshold: float, word_info: WordInfo,
                  extend: float | None = None):
-        self.weights = weights
+        self._tables = _tables(weights)  # the flat weights are not kept: the tables hold them
         self.bias = bias
         self.threshold = threshold
         self.extend = threshold if extend is None else extend
@@ -161,18 +160,6 @@ class HealthTagger:
         rows = [row for t, values in base_features(word, classes, tag).items() if t in tables
                 for row in map(tables[t].get, values) if row is not None]
         return tuple(map(sum, zip(*rows))) if rows else _ZERO
-
-    @functools.cached_property
-    def _tables(self) -> dict[str, dict[str, tuple[float, ...]]]:
-        """The weights by template and value: ``{"c": {"kropp": (w, l1, r1, l2, r2, s)}}``."""
-        rows: dict[str, dict[str, list[float]]] = {t: {} for t in _templates()}
-        position = {role: k for k, role in enumerate(ROLES)}
-        for feature, weight in self.weights.items():
-            role, _, rest = feature.partition("|")
-            template, _, value = rest.partition("=")
-            if role in position and template in rows:
-                rows[template].setdefault(value, [0.0] * len(ROLES))[position[role]] = weight
-        return {t: {v: tuple(r) for v, r in values.items()} for t, values in rows.items()}
 
     def _rows(self, words: list[str]) -> tuple[np.ndarray, int]:
         """The table rows of ``words`` (a new word gets one) and the number of rows in use. Called
@@ -253,12 +240,23 @@ def lexicon_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _tables(weights: dict[str, float]) -> dict[str, dict[str, tuple[float, ...]]]:
+    """The weights by template and value: ``{"c": {"kropp": (w, l1, r1, l2, r2, s)}}``."""
+    rows: dict[str, dict[str, list[float]]] = {t: {} for t in _templates()}
+    position = {role: k for k, role in enumerate(ROLES)}
+    for feature, weight in weights.items():
+        role, _, rest = feature.partition("|")
+        template, _, value = rest.partition("=")
+        if role in position and template in rows:
+            rows[template].setdefault(value, [0.0] * len(ROLES))[position[role]] = weight
+    return {t: {v: tuple(r) for v, r in values.items()} for t, values in rows.items()}
+
+
 def model_path() -> Any:
     """The shipped weights (``ekspertrapport/models/helse/weights.json.gz``)."""
     return resources.files("ekspertrapport.models").joinpath("helse", "weights.json.gz")
 
 
-@functools.lru_cache(maxsize=4)
 def read_model(path: Any) -> dict:
     """The model file's contents; a missing or broken file is a Norwegian error, never a download."""
     try:
