@@ -14,8 +14,8 @@ sentence), so each distinct word's six contributions are computed once from the 
 a text is scored with a few look-ups per token.
 
 :meth:`HealthTagger.spans` returns runs of tokens whose probability reaches the model's threshold,
-with the highest probability in each run; the health recognizer keeps those that no lexicon finding
-already covers (``health.description``).
+with the highest probability in each run; the health recognizer reports those that no lexicon hit or
+pattern match overlaps, whether the lexicon's context rules kept or rejected it (``health.description``).
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ class HealthTagger:
         self._eos = np.asarray(self.contributions(EOS))
 
     @classmethod
-    def from_file(cls, path, word_info: WordInfo) -> HealthTagger:
+    def from_file(cls, path: Any, word_info: WordInfo) -> HealthTagger:
+        """The tagger saved at ``path`` (see :func:`read_model`)."""
         data = read_model(path)
         return cls(data["weights"], data["bias"], data["threshold"], word_info, data.get("extend"))
 

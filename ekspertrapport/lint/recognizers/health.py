@@ -24,7 +24,7 @@ from typing import ClassVar
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from ..morphology import Group, Token, capitalised, load_group, token_lowers, tokenize, where
-from ..tagger import HealthTagger, model_path, read_model
+from ..tagger import HealthTagger, model_path
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
@@ -584,9 +584,7 @@ class HealthRecognizer(LexiconRecognizer):
         known = _TAGGERS.get(type(self))
         if known is not None and known[0] is group:
             return known[1]
-        data = read_model(model_path())
-        tagger = HealthTagger(data["weights"], data["bias"], data["threshold"], self.tagger_word_info(),
-                              data.get("extend"))
+        tagger = HealthTagger.from_file(model_path(), self.tagger_word_info())
         _TAGGERS[type(self)] = (group, tagger)
         return tagger
 
