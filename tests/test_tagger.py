@@ -104,7 +104,7 @@ def test_shipped_model_loads_and_flags_through_the_linter(linter):
     data = read_model(model_path())
     assert 0.5 <= data["threshold"] < 1 and len(data["weights"]) > 1_000
     # trained only on sets we may tune on
-    assert not set(data["training"]["sets"]) & {"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g"}
+    assert not set(data["training"]["sets"]) & {"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h"}
     text = "Hun sier at pulsen går rett i taket når telefonen ringer."
     found = [f for f in linter.lint_text(text) if f.rule == "health.description"]
     assert [(text[f.start:f.end], f.severity) for f in found] == [("pulsen går rett i taket", "warning")]
@@ -199,3 +199,19 @@ def test_training_refuses_held_out_sets():
     for name in ("test", "blind-b", "blind-f"):
         with pytest.raises(SystemExit, match="held out"):
             th.load_set(name)
+
+
+def test_training_holds_out_every_set_the_scorer_holds_out(repo_root):
+    """``eval/blind/score.py`` refuses to show errors of its held-out sets; the tagger must not train on them."""
+    import ast
+
+    from ekspertrapport.models import train_health as th
+
+    tree = ast.parse((repo_root / "eval" / "blind" / "score.py").read_text(encoding="utf-8"))
+    held_out = next(
+        ast.literal_eval(node.value.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "HELD_OUT" for t in node.targets)
+    )
+    assert held_out and held_out <= th.HELD_OUT
+    assert not held_out & set(th.TRAIN_SETS)

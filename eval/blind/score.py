@@ -19,7 +19,10 @@ Sets and their use:
   seen) round-10 tuning sets, also training data for the health tagger.
 - ``r11a`` (subtle leaks), ``r11b`` (the worker's own story), ``r11c`` (the end of reports: measures
   and directions) round-11 tuning sets, also training data for the health tagger.
+- ``r12a`` (hurried experts, leaks everywhere), ``r12b`` (all nynorsk, with dialect in quotes)
+  round-12 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
+- ``blind-h`` HELD OUT: written after round 11, scored once at the end of the session. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.
 Same matching as ``run_blind.py``: a finding matches a gold span of the same category when the
@@ -38,7 +41,7 @@ sys.path.insert(0, str(HERE))
 from build import build  # noqa: E402
 from run_blind import CATS, evaluate, table  # noqa: E402
 
-HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e", "blind-f", "blind-g"})
+HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h"})
 
 
 def main() -> int:
