@@ -20,6 +20,7 @@ from .health import CLAUSE_BREAKS, LexiconRecognizer
 EMBEDDED_QUESTION = frozenset({"om", "hvorvidt", "kvarvidt", "hvordan", "korleis", "når"})
 #: "Dersom NAV innvilger tilskudd, …": a condition, not a decision.
 CONDITIONS = frozenset({"dersom", "hvis", "viss", "ifall", "såframt", "forutsatt"})
+NOT_A_DIRECTION_AFTER = EMBEDDED_QUESTION | CONDITIONS
 
 #: Agency words that name the employer when the employer's name contains the key.
 EMPLOYER_AGENCIES = {
@@ -69,7 +70,7 @@ class AgencyRecognizer(LexiconRecognizer):
     RULES = ["agency.directive"]
 
     def accept_phrase(self, tokens: list[Token], i: int, j: int, tag: str) -> bool:
-        if i > 0 and tokens[i - 1].lower in EMBEDDED_QUESTION | CONDITIONS:  # "... om sykmeldingen skal forlenges"
+        if i > 0 and tokens[i - 1].lower in NOT_A_DIRECTION_AFTER:  # "… om sykmeldingen skal forlenges", "Dersom NAV …"
             return False
         words = {t.lower for t in tokens[i:j]}
         if words & NEUTRAL_OBJECTS and tokens[j - 1].lower in NEUTRAL_PASSIVES:

@@ -21,13 +21,12 @@ NOT_ORIGIN = frozenset(
 )
 
 
-#: Words that make a church or its services the workplace, not a faith.
+#: Words that make a church or its services the workplace, not a faith ("kantor i Den norske kyrkja").
 CHURCH_WORK = frozenset(
     "kantor kantoren prest presten organist organisten kirketjener kirketjeneren kyrkjetenar kyrkjetenaren "
-    "kirkeverge kyrkjeverje klokker diakon tilsett ansatt stilling stillinga stillingen arbeidsdag arbeidsdagen "
-    "arbeidsdagane arbeidsdagene klargjøring klargjering oppgaver oppgåver oppgåvene oppgavene fellesråd "
-    "fellesrådet gravferder gravferd gravplass gravplassdrift vigsler vigslar korøvingar korøvelser kveldsarbeid "
-    "turnus vakter".split()
+    "kirkeverge kyrkjeverje klokker klokkaren diakon diakonen fellesråd fellesrådet kirkelig kyrkjeleg "
+    "klargjøring klargjering gravferder gravferd gravplass gravplassdrift vigsler vigslar korøvingar "
+    "korøvelser".split()
 )
 #: A union's representative in that role (not the worker's membership).
 UNION_ROLES = ("tillitsvalgt", "tillitsvald", "klubbleder", "klubbleiar", "klubbleiaren", "klubblederen",
@@ -139,16 +138,24 @@ def _prison_as_workplace(tokens: list[Token], i: int) -> bool:
     sentence end too), or the name of the prison ("Fjordby fengsel")."""
     if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].text.isalpha():
         return True
-    if tokens[i].lower in ("fengselet", "fengslet") and not any(
-        t.lower.startswith(SERVING) for t in tokens[max(0, i - 6) : i]
-    ):
+    if tokens[i].lower in ("fengselet", "fengslet") and not _serving(tokens, i):
         return True  # "Fengselet har ledige stillingar", "like ved fengselet": the institution
     return any(tok.lower in PRISON_WORK or tok.lower.endswith("betjent") for tok in tokens[max(0, i - 8) : i + 9])
 
 
-#: Verbs of serving a sentence: "sit i fengselet", "sonar i fengselet".
-SERVING = ("sitt", "sit", "satt", "sat", "sete", "son", "dømt", "dømd", "overført", "innsett", "fengsla", "kom",
-           "løslat", "sleppt", "slept", "ut")
+#: Words of serving a sentence: "sit i fengselet", "sonar i fengselet", "løslaten frå fengselet".
+SERVING = frozenset(
+    "sit sat sitter satt sete sitje sitte sittet soner sonar sonet sona sone soning dømt dømd innsett "
+    "fengsla fengslet løslatt løslaten sleppt slept overført".split()
+)
+
+
+def _serving(tokens: list[Token], i: int) -> bool:
+    """A word of serving a sentence in the six tokens before ``i``, or "ut av"/"ut frå" just before it."""
+    if any(t.lower in SERVING for t in tokens[max(0, i - 6) : i]):
+        return True
+    return i >= 2 and tokens[i - 2].lower == "ut" and tokens[i - 1].lower in ("av", "frå", "fra")
+
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "\n"})
 
