@@ -2,7 +2,9 @@
 
 Text → tokens (:func:`~ekspertrapport.lint.morphology.tokenize`) → per-token lexicon lookups with
 inflection, compounds and misspellings → multi-word patterns → a dose pattern and diagnosis codes in
-context → overlapping spans merged → one ``RecognizerResult`` per span, its entity type the rule id.
+context → overlapping spans merged → the trained tagger (:mod:`~ekspertrapport.lint.tagger`) where the
+lexicons have neither found nor rejected anything (``health.description``) → one ``RecognizerResult``
+per span, its entity type the rule id.
 
 The data is in ``ekspertrapport/lint/lexicons/health/``; code lists imported with
 ``ekspertrapport codes import`` add known codes and diagnosis titles (:mod:`ekspertrapport.codes`).
@@ -24,7 +26,7 @@ from typing import ClassVar
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from ..morphology import Group, Token, capitalised, load_group, token_lowers, tokenize, where
-from ..tagger import HealthTagger, model_path
+from ..tagger import HealthTagger, WordInfo, model_path
 
 LEXICON_SCORE = 0.85
 PHRASE_SCORE = 0.8
@@ -284,13 +286,14 @@ def _before_in_sentence(tokens: list[Token], i: int, width: int) -> Iterable[str
         yield tok.lower
 
 
-#: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
 #: "blind for", "døv for" and "en hodepine for ledelsen" are about attention and trouble, not health.
 FIGURATIVE_FOR = frozenset("blind døv hodepine hovudpine hodepinen hovudpina mareritt marerittet".split())
 FIGURATIVE_FOR_BEFORE = frozenset("en ein ei et eit årlig årleg stor skikkelig skikkeleg evig real".split())
+#: Examination equipment in the plural is equipment ("MR-maskinene"), not a person's examination.
 MACHINES = ("maskinene", "maskinane", "maskiner", "maskinar", "maskinparken", "skannerne", "skannarane")
 #: A case, a complaint or an application "under behandling" (being dealt with).
 CASE_WORDS = ("varsel", "varsl", "sak", "søknad", "klage", "avvik", "tvist", "anke", "krav")
+#: Diseases named "-syke" ("fravær med omgangssyke"), not groups of patients ("for hjartesjuke").
 SYKE_DISEASES = ("omgangssyke", "omgangssjuke", "sjøsyke", "sjøsjuke", "høydesyke", "høgdesjuke", "reisesyke",
                  "reisesjuke", "kyssesyke", "kyssesjuke", "sukkersyke", "sukkersjuke", "fallesyke", "fallesjuke")
 #: "om natta": a time of day no software or tool is used at, so a cue even after "bruker".
@@ -588,7 +591,7 @@ class HealthRecognizer(LexiconRecognizer):
         _TAGGERS[type(self)] = (group, tagger)
         return tagger
 
-    def tagger_word_info(self):
+    def tagger_word_info(self) -> WordInfo:
         """What :mod:`~ekspertrapport.lint.tagger` needs to know about a word: the lexicon classes it
         belongs to (body part, sensation, …) and its lexicon hit's rule id, if any."""
         group = self.group
