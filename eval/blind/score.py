@@ -21,6 +21,8 @@ Sets and their use:
   and directions) round-11 tuning sets, also training data for the health tagger.
 - ``r12a`` (hurried experts, leaks everywhere), ``r12b`` (all nynorsk, with dialect in quotes)
   round-12 tuning sets, also training data for the health tagger.
+- ``r13a`` (health in everyday words, conditions seldom written about), ``r13b`` (directions to agencies
+  in the measures) round-13 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
 - ``blind-h`` HELD OUT: written after round 11, scored once at the end of the session. Scores only.
 
