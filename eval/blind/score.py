@@ -24,7 +24,7 @@ Sets and their use:
 - ``r13a`` (health in everyday words, conditions seldom written about), ``r13b`` (directions to agencies
   in the measures) round-13 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
-- ``blind-h`` HELD OUT: written after round 11, scored once at the end of the session. Scores only.
+- ``blind-h`` HELD OUT: written after round 11, scored after rounds 12 and 13. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.
 Same matching as ``run_blind.py``: a finding matches a gold span of the same category when the
