@@ -104,7 +104,7 @@ def test_shipped_model_loads_and_flags_through_the_linter(linter):
     data = read_model(model_path())
     assert 0.5 <= data["threshold"] < 1 and len(data["weights"]) > 1_000
     # trained only on sets we may tune on
-    assert not set(data["training"]["sets"]) & {"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h"}
+    assert not set(data["training"]["sets"]) & {"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i"}
     text = "Hun sier at pulsen går rett i taket når telefonen ringer."
     found = [f for f in linter.lint_text(text) if f.rule == "health.description"]
     assert [(text[f.start:f.end], f.severity) for f in found] == [("pulsen går rett i taket", "warning")]
