@@ -94,7 +94,7 @@ def test_recognizer_leaves_what_the_lexicons_decided_to_the_lexicons(monkeypatch
     flagged = {"w|w=infeksjonen": 12.0, "w|w=votter": 12.0}
     tagger = HealthTagger(flagged, -5.0, 0.8, recognizer.tagger_word_info())
     monkeypatch.setitem(health._TAGGERS, HealthRecognizer, (recognizer.group, tagger))
-    text = "Han ledet arbeidet etter infeksjonen i nettverket. Hun sier det er som å ha votter på."
+    text = "Han ledet arbeidet etter infeksjonen i nettverket. Hun sier hun går med votter på."
     rules = {(text[s:e], rule) for s, e, rule, _ in recognizer.find(text)}
     assert ("votter", "health.description") in rules
     assert not any("infeksjon" in span for span, _ in rules)
@@ -104,7 +104,9 @@ def test_shipped_model_loads_and_flags_through_the_linter(linter):
     data = read_model(model_path())
     assert 0.5 <= data["threshold"] < 1 and len(data["weights"]) > 1_000
     # trained only on sets we may tune on
-    assert not set(data["training"]["sets"]) & {"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i"}
+    from ekspertrapport.models import train_health as th
+
+    assert not set(data["training"]["sets"]) & th.HELD_OUT
     text = "Hun sier at pulsen går rett i taket når telefonen ringer."
     found = [f for f in linter.lint_text(text) if f.rule == "health.description"]
     assert [(text[f.start:f.end], f.severity) for f in found] == [("pulsen går rett i taket", "warning")]
