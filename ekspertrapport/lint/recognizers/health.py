@@ -232,8 +232,23 @@ CODE_CONTEXT_RE = re.compile(
 CODE_AFTER_RE = re.compile(
     r"^\W+(?:(?:\w+\W+){0,2}?(?:på|i|frå|fra)\s+(?:\w+\s+)?(?:sykmelding\w*|sykemelding\w*|sjukmelding\w*|"
     r"legeerklæring\w*|erklæring\w*|henvisning\w*|tilvising\w*|epikrise\w*)"
-    r"|som\s+(?:\w+\s+)?(?:diagnose|diagnosekode|sjukmeldingsdiagnose|sykmeldingsdiagnose|årsak)\b)",  # "med P78 som diagnose"
+    r"|som\s+(?:\w+\s+)?(?:diagnose|diagnosekode|kode|koden|sjukmeldingsdiagnose|sykmeldingsdiagnose|årsak)\b)",  # "med P78 som diagnose"
     re.IGNORECASE,
+)
+#: Clinical measurements and scores written as in a medical record: "BT 160/95", "Hb var 10,2", "EF 40 %",
+#: "MADRS 24", "PHQ-9 19", "MoCA 27/30", "GT 210" (the abbreviation, case-sensitive, then a number).
+MEASURE_RE = re.compile(
+    r"(?<![\w-])(?:BT|Hb|Hgb|HbA1c|VAS|EF|MADRS|PHQ-9|GAD-7|HADS|BDI|MoCA|MMSE|IES-R|PCL-5|Epworth|AUDIT|GGT|GT|CDT|MCV|"
+    r"ASAT|ALAT|CRP|SR|TSH|IgE|PEF|FEV1|BMI|INR|eGFR|LDL|HDL|PSA)"
+    r"(?:[ \u00a0](?:på|var|er|ved|=|:))?[ \u00a0]?(?:=|:)?[ \u00a0]?(?:\d{2,}|\d[.,/]\d+)(?:[.,/]\d+)*(?:[ \u00a0]?%)?(?![\w])"
+    r"|(?<![\w-])VAS[ \u00a0]?\d{1,2}(?![\w])"  # a pain score 0–10
+)
+#: A named clinical test with its result, and "nothing abnormal found": "Tinel pos.", "Lasègue neg.",
+#: "Nevrologisk us. ua.", "IgE ua."; and "status post" ("st.p. op. v. hand").
+CLINICAL_RE = re.compile(
+    r"(?<![\w-])[A-ZÆØÅ][\wæøåéè-]+(?:[ \u00a0]test)?[ \u00a0](?:pos|neg)\.(?=\s|$|[,;)])(?![ \u00a0]?\d)"
+    r"|(?:(?<![\w-])[\wæøå]+\.?[ \u00a0])?(?<![\w-])ua\.(?=\s|$|[,;)])"
+    r"|(?<![\w-])st\.[ \u00a0]?p\.(?:[ \u00a0][\wæøå]+\.?)?"
 )
 BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogram|milligram)\b", re.IGNORECASE)
 #: Dosage forms after a brand name ("Zorblax tabletter", "Zorblax depot").
@@ -612,6 +627,11 @@ class HealthRecognizer(LexiconRecognizer):
     def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         for m in DOSE_RE.finditer(text):
             yield m.start(), m.end(), "health.medication", "mønster: dose"
+        for m in MEASURE_RE.finditer(text):
+            yield m.start(), m.end(), "health.examination", "mønster: måling eller skår"
+        if "." in text:
+            for m in CLINICAL_RE.finditer(text):
+                yield m.start(), m.end(), "health.examination", "mønster: klinisk test eller funn"
         yield from self._brands(text, tokens, spans)
         yield from self._treated_for(tokens, spans)
         yield from self._condition_titles(tokens, spans)

@@ -115,13 +115,21 @@ class PhoneRecognizer(_Recognizer):
     FOREIGN = re.compile(r"(?<![\w+])\+(?!47)[1-9]\d{0,2}(?:[ \u00a0-]?\d{1,4}){2,6}(?![\d])")
     AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bnok|\bkroner|\bbeløp\w*|\bkostnad\w*|\bsum\w*|\$|€)\s*$", re.IGNORECASE)
     AMOUNT_AFTER = re.compile(r"^\s*(?:kr\b|kroner|nok\b|,-|prosent|%|timer|ord\b)", re.IGNORECASE)
+    #: A switchboard or service centre's number is an organisation's, not a person's.
+    SWITCHBOARD = re.compile(
+        r"\b(?:sentralbord\w*|hovednummer\w*|hovudnummer\w*|kontaktsenter\w*|servicesenter\w*|kundesenter\w*|"
+        r"kundeservice\w*|vaktsentral\w*|direktenummer\w*)", re.IGNORECASE)
+    #: Non-geographic service numbers (800 free phone, 810/815/820/829 shared cost): never a person's.
+    SERVICE_PREFIXES = ("800", "810", "815", "820", "829")
 
     def analyze(self, text, entities, nlp_artifacts=None):
         allowed = current().allowed_contacts
         results = []
         for match in _finditer_from(self.PATTERN, self.START, text):
             digits = re.sub(r"\D", "", match.group(1))
-            if digits in allowed:
+            if digits in allowed or digits.startswith(self.SERVICE_PREFIXES):
+                continue
+            if self._switchboard(text, match.start(), match.end()):
                 continue
             if self.AMOUNT_BEFORE.search(text[max(0, match.start() - 20):match.start()]) or \
                     self.AMOUNT_AFTER.match(text[match.end():match.end() + 12]):
@@ -143,6 +151,17 @@ class PhoneRecognizer(_Recognizer):
                 results.append(_result(self, self.ENTITY, match.start(), match.end(), 0.85,
                                        "utenlandsk telefonnummer (+landskode)"))
         return results
+
+
+    def _switchboard(self, text: str, start: int, end: int) -> bool:
+        """«tlf. 73 80 12 00 (sentralbord)», «via BHT-sentralbordet, tlf. 55 90 00 00»: the word in the
+        same sentence, up to 40 characters before or 25 after the number."""
+        before = _SENTENCE_END.split(text[max(0, start - 40):start])[-1]
+        after = _SENTENCE_END.split(text[end:end + 25])[0]
+        return bool(self.SWITCHBOARD.search(before) or self.SWITCHBOARD.search(after))
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ«])|\n")
 
 
 def _looks_like_date(digits: str) -> bool:
