@@ -116,6 +116,8 @@ def test_kind_is_explained(linter):
     ("Kona hans ringde frå +48 601 234 567 i går.", "+48 601 234 567"),
     ("Han kan nåast på +370 612 34 567 i jula.", "+370 612 34 567"),
     ("Svensk nummer: +46 70-123 45 67.", "+46 70-123 45 67"),
+    # a switchboard in the sentence before does not make the next sentence's number an organisation's
+    ("Ring sentralbordet. Datteren har tlf. 912 34 567.", "912 34 567"),
 ])
 def test_phone_numbers(linter, text, expected):
     assert [f.text for f in linter.lint_text(text) if f.rule == "identity.phone"] == [expected]
@@ -132,6 +134,9 @@ def test_phone_numbers(linter, text, expected):
     "Tallene for 2024 2025 er like.",
     "Det var +12 grader ute i 2024.",
     "Resultatet ble +3 mot fjoråret.",
+    "Kontaktperson hos BHT: rådgiver, tlf. 73 80 12 00 (sentralbord).",
+    "Rådgiver kan nåast via BHT-sentralbordet, tlf. 55 90 00 00.",
+    "Barnevernvakta har eget nummer, tlf. 800 12 345.",
 ])
 def test_not_phone_numbers(linter, text):
     assert [f.text for f in linter.lint_text(text) if f.rule == "identity.phone"] == []

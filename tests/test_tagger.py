@@ -107,9 +107,9 @@ def test_shipped_model_loads_and_flags_through_the_linter(linter):
     from ekspertrapport.models import train_health as th
 
     assert not set(data["training"]["sets"]) & th.HELD_OUT
-    text = "Hun sier at pulsen går rett i taket når telefonen ringer."
+    text = "Hun sier at pulsen galopperer når telefonen ringer."
     found = [f for f in linter.lint_text(text) if f.rule == "health.description"]
-    assert [(text[f.start:f.end], f.severity) for f in found] == [("pulsen går rett i taket", "warning")]
+    assert [(text[f.start:f.end], f.severity) for f in found] == [("pulsen galopperer", "warning")]
     assert found[0].message and found[0].suggestion
 
 
@@ -134,7 +134,7 @@ def test_model_for_another_context_width_is_refused(tmp_path):
 def test_disabled_rule_is_not_reported(linter, tmp_path):
     from ekspertrapport.lint.config import LintConfig
 
-    text = "Hun sier at pulsen går rett i taket når telefonen ringer."
+    text = "Hun sier at pulsen galopperer når telefonen ringer."
     config = LintConfig(disable=["health.description"])
     assert not [f for f in linter.lint_text(text, config=config) if f.rule == "health.description"]
 
