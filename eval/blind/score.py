@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 from build import build  # noqa: E402
 from run_blind import CATS, evaluate, table  # noqa: E402
 
-HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i", "blind-j"})
+HELD_OUT = frozenset({"blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i", "blind-j", "blind-k"})
 
 
 def main() -> int:
