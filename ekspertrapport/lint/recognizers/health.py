@@ -361,7 +361,9 @@ class HealthRecognizer(LexiconRecognizer):
     #: muskel- og skjelettplager").
     GENERAL_CONTEXT = ("forebygg", "førebygg", "forebyggende", "førebyggjande")
 
-    RECEIVE_VERBS = frozenset("fått får fekk fikk tar tek bruker brukar gått går starta startet begynt har hadde nyttar nytter".split())
+    RECEIVE_VERBS = frozenset(
+        "fått får fekk fikk tar tek bruker brukar gått går starta startet begynt har hadde nyttar nytter".split()
+    )
 
     #: "personer med psykiske lidelser": a group of people (often the workplace's users), not a person.
     #: ("barn" is not here: "et barn med autisme" is usually the worker's own child.)

@@ -152,7 +152,6 @@ class PhoneRecognizer(_Recognizer):
                                        "utenlandsk telefonnummer (+landskode)"))
         return results
 
-
     def _switchboard(self, text: str, start: int, end: int) -> bool:
         """«tlf. 73 80 12 00 (sentralbord)», «via BHT-sentralbordet, tlf. 55 90 00 00»: the word in the
         same sentence, up to 40 characters before or 25 after the number."""
