@@ -242,6 +242,7 @@ MEASURE_RE = re.compile(
     r"ASAT|ALAT|CRP|SR|TSH|IgE|PEF|FEV1|BMI|INR|eGFR|LDL|HDL|PSA)"
     r"(?:[ \u00a0](?:på|var|er|ved|=|:))?[ \u00a0]?(?:=|:)?[ \u00a0]?(?:\d{2,}|\d[.,/]\d+)(?:[.,/]\d+)*(?:[ \u00a0]?%)?(?![\w])"
     r"|(?<![\w-])VAS[ \u00a0]?\d{1,2}(?![\w])"  # a pain score 0–10
+    r"|(?<![\w-])[Pp]uls(?:en)?[ \u00a0](?:på|over|opp i|til)[ \u00a0]\d{2,3}(?![\w])"  # "puls på 140"
 )
 #: A named clinical test with its result, and "nothing abnormal found": "Tinel pos.", "Lasègue neg.",
 #: "Nevrologisk us. ua.", "IgE ua."; and "status post" ("st.p. op. v. hand").
