@@ -236,21 +236,24 @@ CODE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 #: Clinical measurements and scores written as in a medical record: "BT 160/95", "Hb var 10,2", "EF 40 %",
-#: "MADRS 24", "PHQ-9 19", "MoCA 27/30", "GT 210" (the abbreviation, case-sensitive, then a number).
-MEASURE_RE = re.compile(
-    r"(?<![\w-])(?:BT|Hb|Hgb|HbA1c|VAS|EF|MADRS|PHQ-9|GAD-7|HADS|BDI|MoCA|MMSE|IES-R|PCL-5|Epworth|AUDIT|GGT|GT|CDT|MCV|"
-    r"ASAT|ALAT|CRP|SR|TSH|IgE|PEF|FEV1|BMI|INR|eGFR|LDL|HDL|PSA)"
-    r"(?:[ \u00a0](?:på|var|er|ved|=|:))?[ \u00a0]?(?:=|:)?[ \u00a0]?(?:\d{2,}|\d[.,/]\d+)(?:[.,/]\d+)*(?:[ \u00a0]?%)?(?![\w])"
-    r"|(?<![\w-])VAS[ \u00a0]?\d{1,2}(?![\w])"  # a pain score 0–10
-    r"|(?<![\w-])[Pp]uls(?:en)?[ \u00a0](?:på|over|opp i|til)[ \u00a0]\d{2,3}(?![\w])"  # "puls på 140"
+#: "MADRS 24", "PHQ-9 19", "MoCA 27/30", "GT 210", "puls på 140" (the abbreviation, case-sensitive, then a
+#: number). Only tried at tokens in MEASURE_WORDS, so a text costs a set look-up per token, not a scan.
+MEASURE_WORDS = frozenset(
+    "BT Hb Hgb HbA1c VAS EF MADRS PHQ-9 GAD-7 HADS BDI MoCA MMSE IES-R PCL-5 Epworth AUDIT GGT GT CDT MCV "
+    "ASAT ALAT CRP SR TSH IgE PEF FEV1 BMI INR eGFR LDL HDL PSA puls Puls pulsen Pulsen".split()
 )
-#: A named clinical test with its result, and "nothing abnormal found": "Tinel pos.", "Lasègue neg.",
-#: "Nevrologisk us. ua.", "IgE ua."; and "status post" ("st.p. op. v. hand").
-CLINICAL_RE = re.compile(
-    r"(?<![\w-])[A-ZÆØÅ][\wæøåéè-]+(?:[ \u00a0]test)?[ \u00a0](?:pos|neg)\.(?=\s|$|[,;)])(?![ \u00a0]?\d)"
-    r"|(?:(?<![\w-])[\wæøå]+\.?[ \u00a0])?(?<![\w-])ua\.(?=\s|$|[,;)])"
-    r"|(?<![\w-])st\.[ \u00a0]?p\.(?:[ \u00a0][\wæøå]+\.?)?"
+MEASURE_AT = re.compile(
+    r"(?:[Pp]uls(?:en)?[ \u00a0](?:på|over|opp i|til)[ \u00a0]\d{2,3}"
+    r"|VAS[ \u00a0]?\d{1,2}"  # a pain score 0–10
+    r"|(?![Pp]uls)[\w-]+(?:[ \u00a0](?:på|var|er|ved|=|:))?[ \u00a0]?(?:=|:)?[ \u00a0]?(?:\d{2,}|\d[.,/]\d+)"
+    r"(?:[.,/]\d+)*(?:[ \u00a0]?%)?)(?![\w])"
 )
+#: A named clinical test with its result ("Tinel pos.", "Lasègue neg."): the result, then the name before it.
+TEST_RESULT_RE = re.compile(r"[ \u00a0](?:pos|neg)\.(?=\s|$|[,;)])(?![ \u00a0]?\d)")
+TEST_NAME_RE = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåéè-]+(?:[ \u00a0]test)?\Z")
+#: "nothing abnormal found" ("Nevrologisk us. ua.", "IgE ua.") and "status post" ("st.p. op. v. hand").
+NORMAL_RE = re.compile(r"(?:(?<![\w-])[\wæøå]+\.?[ \u00a0])?(?<![\w-])ua\.(?=\s|$|[,;)])")
+STATUS_POST_RE = re.compile(r"(?<![\w-])st\.[ \u00a0]?p\.(?:[ \u00a0][\wæøå]+\.?)?")
 BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogram|milligram)\b", re.IGNORECASE)
 #: Dosage forms after a brand name ("Zorblax tabletter", "Zorblax depot").
 BRAND_FORMS = frozenset(
@@ -630,16 +633,32 @@ class HealthRecognizer(LexiconRecognizer):
     def extra_spans(self, text: str, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         for m in DOSE_RE.finditer(text):
             yield m.start(), m.end(), "health.medication", "mønster: dose"
-        for m in MEASURE_RE.finditer(text):
-            yield m.start(), m.end(), "health.examination", "mønster: måling eller skår"
-        if "." in text:
-            for m in CLINICAL_RE.finditer(text):
-                yield m.start(), m.end(), "health.examination", "mønster: klinisk test eller funn"
+        yield from self._clinical(text, tokens)
         yield from self._brands(text, tokens, spans)
         yield from self._treated_for(tokens, spans)
         yield from self._condition_titles(tokens, spans)
         if CODE_RE.search(text):
             yield from self._codes(text, spans)
+
+    @staticmethod
+    def _clinical(text: str, tokens: list[Token]) -> Iterable[Span]:
+        """Clinical record language: measurements and scores, named tests with a result, "ua.", "st.p."."""
+        texts = getattr(tokens, "texts", None) or [t.text for t in tokens]
+        for k in where(map(MEASURE_WORDS.__contains__, texts)):
+            m = MEASURE_AT.match(text, tokens[k].start)
+            if m:
+                yield m.start(), m.end(), "health.examination", "mønster: måling eller skår"
+        if " pos." in text or " neg." in text or "\u00a0pos." in text or "\u00a0neg." in text:
+            for m in TEST_RESULT_RE.finditer(text):
+                name = TEST_NAME_RE.search(text, max(0, m.start() - 40), m.start())
+                if name:
+                    yield name.start(), m.end(), "health.examination", "mønster: klinisk test med resultat"
+        if "ua." in text:
+            for m in NORMAL_RE.finditer(text):
+                yield m.start(), m.end(), "health.examination", "mønster: «ua.» (uten anmerkning)"
+        if "st." in text:
+            for m in STATUS_POST_RE.finditer(text):
+                yield m.start(), m.end(), "health.examination", "mønster: «st.p.» (status etter)"
 
     def _condition_titles(self, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
         """A clinician named by a condition, on its own: "Diabetessykepleieren har gitt henne råd",
