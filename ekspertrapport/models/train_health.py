@@ -39,7 +39,7 @@ BLIND = REPO_ROOT / "eval" / "blind"
 TRAIN_SETS = ("blind-a", "blind-c", "r4a", "r4b", "r5a", "r5b", "r6a", "r6b", "r7a", "r8a", "r8b",
               "r9a", "r9b", "r9c", "r10a", "r10b", "r10c", "r11a", "r11b", "r11c", "r12a", "r12b", "r13a", "r13b",
               "r14a", "r14b", "r14c", "r14d", "r14e", "r14f", "r15a", "r15b", "r15c", "r16a", "r16b", "r16c", "r16d",
-              "r17a", "r17b", "r18a", "r18b", "r18c")
+              "r17a", "r17b", "r18a", "r18b", "r18c", "r19a", "r19b")
 HELD_OUT = frozenset({"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i", "blind-j", "blind-k"})
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 

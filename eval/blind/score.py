@@ -25,7 +25,7 @@ Sets and their use:
   in the measures) round-13 tuning sets, also training data for the health tagger.
 - ``blind-f``, ``blind-g`` HELD OUT: written for round 9. Scores only.
 - ``blind-h`` HELD OUT: written after round 11, scored after rounds 12 and 13. Scores only.
-- ``r14a`` … ``r18c`` rounds 14–18 tuning sets (see README.md), also training data for the health tagger.
+- ``r14a`` … ``r19b`` rounds 14–19 tuning sets (see README.md), also training data for the health tagger.
 - ``blind-i``, ``blind-j``, ``blind-k`` HELD OUT: written during rounds 14, 15 and 17. Scores only.
 
 ``--errors`` is refused for the held-out sets, so their individual errors are never seen.
