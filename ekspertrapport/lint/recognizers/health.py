@@ -251,10 +251,17 @@ MEASURE_AT = re.compile(
 #: A named clinical test with its result ("Tinel pos.", "Lasègue neg."): the result, then the name before it.
 TEST_RESULT_RE = re.compile(r"[ \u00a0](?:pos|neg)\.(?=\s|$|[,;)])(?![ \u00a0]?\d)")
 TEST_NAME_RE = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåéè-]+(?:[ \u00a0]test)?\Z")
-#: "nothing abnormal found" ("Nevrologisk us. ua.", "IgE ua.") and "status post" ("st.p. op. v. hand").
-NORMAL_RE = re.compile(r"(?:(?<![\w-])[\wæøå]+\.?[ \u00a0])?(?<![\w-])ua\.(?=\s|$|[,;)])")
-STATUS_POST_RE = re.compile(r"(?<![\w-])st\.[ \u00a0]?p\.(?:[ \u00a0][\wæøå]+\.?)?")
+#: "nothing abnormal found" ("Nevrologisk us. ua.", "IgE ua.", with the word before it) and "status post"
+#: ("st.p. op. v. hand"). Each begins with its literal, so the regex engine jumps between candidates; the
+#: character before is checked in :meth:`HealthRecognizer._clinical` ("stua." is not "ua.").
+NORMAL_RE = re.compile(r"ua\.(?=\s|$|[,;)])")
+WORD_BEFORE_RE = re.compile(r"(?<![\w-])[\wæøå]+\.?[ \u00a0]\Z")
+STATUS_POST_RE = re.compile(r"st\.[ \u00a0]?p\.(?:[ \u00a0][\wæøå]+\.?)?")
 BRAND_DOSE_RE = re.compile(r"\s?\(?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|IE|mikrogram|milligram)\b", re.IGNORECASE)
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c in "_-"
+
+
 #: Dosage forms after a brand name ("Zorblax tabletter", "Zorblax depot").
 BRAND_FORMS = frozenset(
     "tabletter tablettar tablett tabletten tablettene tablettane depot retard mikstur miksturen plaster kapsler "
@@ -653,11 +660,14 @@ class HealthRecognizer(LexiconRecognizer):
                 name = TEST_NAME_RE.search(text, max(0, m.start() - 40), m.start())
                 if name:
                     yield name.start(), m.end(), "health.examination", "mønster: klinisk test med resultat"
-        if "ua." in text:
-            for m in NORMAL_RE.finditer(text):
-                yield m.start(), m.end(), "health.examination", "mønster: «ua.» (uten anmerkning)"
-        if "st." in text:
-            for m in STATUS_POST_RE.finditer(text):
+        for m in NORMAL_RE.finditer(text):
+            if m.start() and _word_char(text[m.start() - 1]):
+                continue
+            word = WORD_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+            start = word.start() if word else m.start()
+            yield start, m.end(), "health.examination", "mønster: «ua.» (uten anmerkning)"
+        for m in STATUS_POST_RE.finditer(text):
+            if not (m.start() and _word_char(text[m.start() - 1])):
                 yield m.start(), m.end(), "health.examination", "mønster: «st.p.» (status etter)"
 
     def _condition_titles(self, tokens: list[Token], spans: list[Span]) -> Iterable[Span]:
