@@ -23,6 +23,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -35,12 +36,21 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = Path(__file__).resolve().parent / "helse"
 DEV = REPO_ROOT / "eval" / "corpus" / "dev.jsonl"
 BLIND = REPO_ROOT / "eval" / "blind"
-#: The writers' sets we may tune on, in the order they were written (``eval/blind/README.md``).
-TRAIN_SETS = ("blind-a", "blind-c", "r4a", "r4b", "r5a", "r5b", "r6a", "r6b", "r7a", "r8a", "r8b",
-              "r9a", "r9b", "r9c", "r10a", "r10b", "r10c", "r11a", "r11b", "r11c", "r12a", "r12b", "r13a", "r13b",
-              "r14a", "r14b", "r14c", "r14d", "r14e", "r14f", "r15a", "r15b", "r15c", "r16a", "r16b", "r16c", "r16d",
-              "r17a", "r17b", "r18a", "r18b", "r18c", "r19a", "r19b")
 HELD_OUT = frozenset({"test", "blind-b", "blind-d", "blind-e", "blind-f", "blind-g", "blind-h", "blind-i", "blind-j", "blind-k"})
+
+
+def _writers_sets() -> tuple[str, ...]:
+    """The writers' sets we may tune on: every ``eval/blind/<name>.jsonl`` that is not held out, in the
+    order they were written (``blind-a``, ``blind-c``, then ``r4a`` … by round; ``eval/blind/README.md``)."""
+
+    def written(name: str) -> tuple[int, int, str]:
+        rounds = re.fullmatch(r"r(\d+)([a-z]+)", name)
+        return (1, int(rounds[1]), rounds[2]) if rounds else (0, 0, name)
+
+    return tuple(sorted((p.stem for p in BLIND.glob("*.jsonl") if p.stem not in HELD_OUT), key=written))
+
+
+TRAIN_SETS = _writers_sets()
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -292,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extend", type=float, default=0.4, help="a span extends over neighbours this probable")
     args = ap.parse_args(argv)
 
-    names = ["dev", *(n for n in TRAIN_SETS if (BLIND / f"{n}.jsonl").exists())]
+    names = ["dev", *TRAIN_SETS]
     sets = {n: load_set(n) for n in names}
     print(f"training sets: {', '.join(f'{n} ({len(sets[n])})' for n in names)}", flush=True)
     t0 = time.perf_counter()
